@@ -1,0 +1,34 @@
+"""A :class:`Page` → the fields of its index document."""
+
+from search.schema import FOREVER, body_field, title_field
+
+from indexer.pages import Page
+
+
+def to_document(page: Page) -> dict:
+    """Return the Whoosh document of ``page``."""
+    date = page.date
+    return {
+        "path": page.path,
+        "folder": page.folder,
+        "lang": page.lang,
+        "url": page.url,
+        "title": page.title,
+        "summary": page.summary,
+        "body": page.body,
+        "date_iso": date.isoformat(timespec="seconds"),
+        "date": int(date.timestamp()),
+        "year": f"{date.year:04d}",
+        "month": f"{date.year:04d}-{date.month:02d}",
+        "published": page.published,
+        "routable": page.routable,
+        "visible_from": int(page.publish_date.timestamp()) if page.publish_date else 0,
+        "visible_until": int(page.unpublish_date.timestamp()) if page.unpublish_date else FOREVER,
+        "category": ",".join(page.category),
+        "tag": ",".join(page.tag),
+        "mtime_ns": page.mtime_ns,
+        "size": page.size,
+        "sha1": page.sha1,
+        title_field(page.lang): page.title,
+        body_field(page.lang): page.body,
+    }

@@ -1,0 +1,200 @@
+"""One Grav page file → one :class:`Page`: language, URL, dates, publish state, taxonomy and text."""
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from search.analysis import LANGUAGES
+
+from indexer import routes
+from indexer.dates import parse_date
+from indexer.errors import ContentError
+from indexer.frontmatter_yaml import split_page
+from indexer.language import language_of
+from indexer.site import Site
+from indexer.text import body_and_summary
+
+log = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+# Strings an editor may write for "no" (Grav itself would take any non-empty string as
+# true; we fail closed so that a quoted 'false' never publishes a draft).
+_FALSE_WORDS = frozenset({"false", "no", "off", "0", "n", ""})
+_TRUE_WORDS = frozenset({"true", "yes", "on", "1", "y"})
+
+
+@dataclass
+class Page:
+    """What the index needs to know of one page file."""
+
+    path: str  # relative to the pages folder, with '/'
+    folder: str
+    lang: str
+    lang_source: str
+    url: str
+    title: str
+    date: datetime
+    published: bool
+    routable: bool
+    publish_date: datetime | None
+    unpublish_date: datetime | None
+    summary: str
+    body: str
+    category: list[str] = field(default_factory=list)
+    tag: list[str] = field(default_factory=list)
+    mtime_ns: int = 0
+    size: int = 0
+    sha1: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FileState:
+    """How a file looked when it was read, to notice later changes."""
+
+    mtime_ns: int
+    size: int
+    sha1: str
+
+
+def decode(raw: bytes, path: str) -> str:
+    """Return a page file's text; reject what is not UTF-8 text."""
+    if b"\x00" in raw:
+        raise ContentError(f"{path}: holds NUL bytes (a binary or UTF-16 file?): save it as UTF-8 text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"{path}: not valid UTF-8 at byte {exc.start}: save it as UTF-8") from None
+    return text.removeprefix("\ufeff")  # a BOM would hide the header from the YAML reader
+
+
+def read_page(site: Site, file: Path, slug_of=None) -> Page:
+    """Read one page file; raise :class:`ContentError` naming the file when it cannot be used.
+
+    ``slug_of(folder_path, lang)`` returns the ``slug:`` of an ancestor page, for routes.
+    """
+    rel = file.relative_to(site.pages_dir).as_posix()
+    stat = file.stat()
+    if stat.st_size > MAX_FILE_BYTES:
+        raise ContentError(f"{rel}: {stat.st_size // 1024} KB is larger than the {MAX_FILE_BYTES // 2**20} MB limit")
+    raw = file.read_bytes()
+    text = decode(raw, rel)
+    try:
+        header, markdown_source = split_page(text)
+    except ValueError as exc:
+        raise ContentError(f"{rel}: {exc}") from None
+
+    tz = ZoneInfo(site.timezone)
+    warnings: list[str] = []
+    lang, lang_source = language_of(file, site.default_lang, markdown_source)
+    if lang not in LANGUAGES:
+        raise ContentError(f"{rel}: language {lang!r} has no analyser: Poisk indexes {', '.join(LANGUAGES)}")
+    if site.languages and lang not in site.languages and lang_source == "suffix":
+        raise ContentError(f"{rel}: language {lang!r} is not among the site's languages {list(site.languages)}")
+
+    body, summary = body_and_summary(markdown_source, site.summary_delimiter)
+
+    folders = list(Path(rel).parent.parts)
+    slugs = {}
+    if slug_of is not None:
+        for i in range(len(folders) - 1):
+            s = slug_of("/".join(folders[: i + 1]), lang)
+            if s:
+                slugs[i] = s
+    own_slug = header.get("slug")
+    if folders and isinstance(own_slug, (str, int)) and str(own_slug).strip():
+        slugs[len(folders) - 1] = str(own_slug).strip().strip("/")
+    route = routes.route(site, folders, slugs) if folders else "/"
+
+    published = _flag(header, "published", True, rel, warnings)
+    routable = _flag(header, "routable", True, rel, warnings) and not any(routes.is_modular(f) for f in folders)
+
+    def when(key):
+        if header.get(key) in (None, ""):
+            return None
+        try:
+            return parse_date(header[key], tz)
+        except ValueError as exc:
+            warnings.append(f"{rel}: {key}: {exc}; the page stays unpublished until it is fixed")
+            return False
+
+    publish_date, unpublish_date, date = when("publish_date"), when("unpublish_date"), when("date")
+    if False in (publish_date, unpublish_date, date):
+        published = False
+        publish_date = publish_date or None
+        unpublish_date = unpublish_date or None
+        date = date or None
+    if not site.publish_dates:
+        publish_date = unpublish_date = None
+    if date is None:
+        # Grav dates a page without a date by its file's modification time.
+        date = datetime.fromtimestamp(stat.st_mtime, tz)
+
+    title = header.get("title")
+    title = " ".join(str(title).split()) if title not in (None, "") else _title_from_folder(folders, file)
+    taxonomy = header.get("taxonomy") if isinstance(header.get("taxonomy"), dict) else {}
+
+    for w in warnings:
+        log.warning(w)
+    return Page(
+        path=rel,
+        folder=Path(rel).parent.as_posix(),
+        lang=lang,
+        lang_source=lang_source,
+        url=routes.url(site, route, lang),
+        title=title,
+        date=date,
+        published=published,
+        routable=routable,
+        publish_date=publish_date,
+        unpublish_date=unpublish_date,
+        summary=summary,
+        body=body,
+        category=_terms(taxonomy.get("category")),
+        tag=_terms(taxonomy.get("tag")),
+        mtime_ns=stat.st_mtime_ns,
+        size=stat.st_size,
+        sha1=hashlib.sha1(raw).hexdigest(),
+        warnings=warnings,
+    )
+
+
+def file_state(file: Path) -> FileState:
+    """Return the state of ``file`` as the index records it."""
+    stat = os.stat(file)
+    return FileState(stat.st_mtime_ns, stat.st_size, hashlib.sha1(Path(file).read_bytes()).hexdigest())
+
+
+def _flag(header: dict, key: str, default: bool, rel: str, warnings: list[str]) -> bool:
+    if key not in header:
+        return default
+    value = header[key]
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE_WORDS:
+        return True
+    if isinstance(value, int) and value == 1:
+        return True
+    if not (isinstance(value, str) and value.strip().lower() in _FALSE_WORDS) and value != 0:
+        warnings.append(f"{rel}: {key}: {value!r} is not true or false; taken as false")
+    return False
+
+
+def _terms(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (str, int, float)):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [" ".join(str(v).split()).replace(",", " ") for v in value if v not in (None, "")]
+
+
+def _title_from_folder(folders: list[str], file: Path) -> str:
+    name = routes.folder_slug(folders[-1], lowercase=False) if folders else file.stem
+    return name.replace("-", " ").replace("_", " ").strip().capitalize()

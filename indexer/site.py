@@ -1,0 +1,85 @@
+"""A Grav site: where its pages are, and what its configuration says about languages, time and URLs."""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+
+from indexer.errors import ContentError
+
+
+@dataclass(frozen=True)
+class Site:
+    """The parts of a Grav site's configuration that decide documents and URLs."""
+
+    pages_dir: Path
+    languages: tuple[str, ...] = ()
+    default_lang: str | None = None
+    include_default_lang: bool = True
+    timezone: str = "UTC"
+    home_alias: str = "/home"
+    hide_home_in_urls: bool = False
+    force_lowercase_urls: bool = True
+    publish_dates: bool = True
+    summary_delimiter: str = "==="
+
+    @classmethod
+    def load(cls, path: Path) -> "Site":
+        """Read the site at ``path``: a folder holding ``user/pages``, a ``user`` folder, or a pages folder alone."""
+        path = Path(path)
+        if not path.is_dir():
+            raise ContentError(f"content folder not found at {path}: pass --content PATH to a Grav site")
+        for user in (path / "user", path):
+            if (user / "pages").is_dir():
+                return cls._from_user_dir(user)
+        if any(path.rglob("*.md")):
+            return cls(pages_dir=path.resolve())
+        raise ContentError(
+            f"no Grav pages found at {path}: point --content at a Grav site (a folder holding user/pages) "
+            "or at its pages folder"
+        )
+
+    @classmethod
+    def _from_user_dir(cls, user: Path) -> "Site":
+        config = user / "config"
+        system = _read_yaml(config / "system.yaml")
+        site = _read_yaml(config / "site.yaml")
+        langs = system.get("languages") or {}
+        supported = tuple(str(x) for x in (langs.get("supported") or []))
+        default_lang = langs.get("default_lang") or (supported[0] if supported else None)
+        home = system.get("home") or {}
+        pages = system.get("pages") or {}
+        summary = site.get("summary") or {}
+        return cls(
+            pages_dir=(user / "pages").resolve(),
+            languages=supported,
+            default_lang=str(default_lang) if default_lang else None,
+            include_default_lang=bool(langs.get("include_default_lang", True)),
+            timezone=str(system.get("timezone") or "UTC"),
+            home_alias=str(home.get("alias") or "/home"),
+            hide_home_in_urls=bool(home.get("hide_in_urls", False)),
+            force_lowercase_urls=bool(system.get("force_lowercase_urls", True)),
+            publish_dates=bool(pages.get("publish_dates", True)),
+            summary_delimiter=str(summary.get("delimiter") or "==="),
+        )
+
+    def fingerprint(self) -> str:
+        """Return a digest of the settings; when it changes, every document must be rebuilt."""
+        data = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
+        return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ContentError(f"{path}: cannot read the site configuration: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: the site configuration is not a YAML mapping")
+    return data

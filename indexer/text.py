@@ -1,0 +1,110 @@
+"""Page bodies to plain text: markdown rendered by markdown-it, then HTML, shortcodes and Twig removed."""
+
+import re
+from html.parser import HTMLParser
+
+from markdown_it import MarkdownIt
+
+_markdown = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+# Grav shortcodes: [name attr=...] ... [/name], and [name/]; never a markdown link "[text](url)".
+_SHORTCODE = re.compile(r"\[/?[a-zA-Z][\w-]*(?:\s[^\[\]\n]*)?/?\](?!\()")
+# Grav's link-form plugins: [plugin:page-inject](/route)
+_PLUGIN_LINK = re.compile(r"\[plugin:[^\]]*\]\([^)]*\)")
+_TWIG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header "
+    "hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+)
+_SKIP_TAGS = frozenset({"script", "style", "template", "noscript", "iframe", "object", "svg", "head", "title"})
+
+
+class _TextExtractor(HTMLParser):
+    """Collect the visible text of an HTML fragment; images give their alt text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[list[str]] = [[]]
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIP_TAGS:
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self._break()
+        elif tag == "img" and not self._skip:
+            alt = dict(attrs).get("alt")
+            if alt:
+                self.blocks[-1].append(f" {alt} ")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in _SKIP_TAGS:
+            return
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag in _SKIP_TAGS:
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self._break()
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.blocks[-1].append(data)
+
+    def _break(self):
+        if self.blocks[-1]:
+            self.blocks.append([])
+
+    def paragraphs(self) -> list[str]:
+        out = []
+        for block in self.blocks:
+            text = " ".join("".join(block).split())
+            if text:
+                out.append(text)
+        return out
+
+
+def strip_markup(source: str) -> str:
+    """Remove Twig, shortcodes and link-form plugins from a markdown source, keeping the text inside."""
+    source = _TWIG.sub(" ", source)
+    source = _PLUGIN_LINK.sub(" ", source)
+    return _SHORTCODE.sub(" ", source)
+
+
+def paragraphs(markdown_source: str) -> list[str]:
+    """Return the plain-text paragraphs of a markdown body."""
+    html = _markdown.render(strip_markup(markdown_source))
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    return parser.paragraphs()
+
+
+def split_summary(markdown_source: str, delimiter: str = "===") -> tuple[str | None, str]:
+    """Split a body at Grav's summary delimiter (a line of its own).
+
+    Return (the markdown before it or None when there is none, the body without the delimiter line).
+    """
+    if delimiter:
+        pattern = re.compile(r"^[ \t]*" + re.escape(delimiter) + r"[ \t]*$", re.MULTILINE)
+        m = pattern.search(markdown_source)
+        if m:
+            before, after = markdown_source[: m.start()], markdown_source[m.end():]
+            return before, before + "\n\n" + after
+    return None, markdown_source
+
+
+def body_and_summary(markdown_source: str, delimiter: str = "===") -> tuple[str, str]:
+    """Return (plain-text body, plain-text summary) of a page body.
+
+    The summary is what stands before the delimiter, or else the first paragraph.
+    """
+    summary_source, body_source = split_summary(markdown_source, delimiter)
+    body = paragraphs(body_source)
+    if summary_source is not None:
+        summary = " ".join(paragraphs(summary_source))
+    else:
+        summary = body[0] if body else ""
+    return "\n".join(body), summary

@@ -1,0 +1,16 @@
+"""Snowball stemmers (PyStemmer), one per language and process."""
+
+from functools import lru_cache
+
+import Stemmer
+
+
+@lru_cache(maxsize=None)
+def _stemmer(language: str) -> "Stemmer.Stemmer":
+    return Stemmer.Stemmer(language)
+
+
+@lru_cache(maxsize=200_000)
+def snowball(language: str, word: str) -> str:
+    """Return the Snowball stem of ``word`` (``language`` as PyStemmer names it)."""
+    return _stemmer(language).stemWord(word)

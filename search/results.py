@@ -1,0 +1,63 @@
+"""What a search returns; ``to_dict()`` is the JSON contract of ``/api/search``."""
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass
+class Hit:
+    path: str  # source file relative to the pages folder
+    url: str
+    lang: str
+    title: str  # safe HTML: only <mark> is markup
+    snippet: str  # safe HTML: only <mark> is markup
+    date: str | None  # ISO 8601 in the site's timezone
+    score: float | None
+    folder: str = ""
+    category: list[str] = field(default_factory=list)
+    tag: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "url": self.url,
+            "lang": self.lang,
+            "title": self.title,
+            "snippet": self.snippet,
+            "date": self.date,
+            "score": self.score,
+            "category": self.category,
+            "tag": self.tag,
+        }
+
+
+@dataclass
+class SearchPage:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    results: list[Hit]
+    facets: dict[str, list[FacetValue]]
+
+    @property
+    def pages(self) -> int:
+        """Return the number of result pages."""
+        return max(1, -(-self.total // self.per_page))
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "took_ms": self.took_ms,
+            "results": [h.to_dict() for h in self.results],
+            "facets": {name: [asdict(v) for v in values] for name, values in self.facets.items()},
+        }

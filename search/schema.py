@@ -1,0 +1,66 @@
+"""The index schema: one document per page file, text fields per language."""
+
+from whoosh import fields
+
+from search.analysis import LANGUAGES, analyzer_for
+
+# Bump when the schema or any analyser changes what is indexed: the indexer then
+# rebuilds from content instead of mixing old and new keys.
+SCHEMA_VERSION = 1
+
+# Largest epoch second we store: "never unpublished".
+FOREVER = 2**62
+
+
+def title_field(lang: str) -> str:
+    """Return the name of ``lang``'s analysed title field."""
+    return f"title_{lang}"
+
+
+def body_field(lang: str) -> str:
+    """Return the name of ``lang``'s analysed body field."""
+    return f"body_{lang}"
+
+
+def text_fields(lang: str) -> tuple[str, str]:
+    """Return ``lang``'s (title, body) field names."""
+    return title_field(lang), body_field(lang)
+
+
+def build_schema() -> fields.Schema:
+    """Return the Whoosh schema of a Poisk index."""
+    schema = fields.Schema(
+        # Identity: the source file relative to the pages folder, and its page folder
+        # (the files of one folder are translations of one page).
+        path=fields.ID(stored=True, unique=True),
+        folder=fields.ID(stored=True),
+        lang=fields.ID(stored=True, sortable=True),
+        url=fields.STORED(),
+        # What a result shows.
+        title=fields.STORED(),
+        summary=fields.STORED(),
+        body=fields.STORED(),
+        date_iso=fields.STORED(),
+        # Dates: epoch seconds for sorting and ranges; year and month in the site's
+        # timezone for facets and filters.
+        date=fields.NUMERIC(int, bits=64, stored=True, sortable=True),
+        year=fields.ID(stored=True, sortable=True),
+        month=fields.ID(stored=True, sortable=True),
+        # Visibility, decided at query time against the clock.
+        published=fields.BOOLEAN(stored=True),
+        routable=fields.BOOLEAN(stored=True),
+        visible_from=fields.NUMERIC(int, bits=64, stored=True),
+        visible_until=fields.NUMERIC(int, bits=64, stored=True),
+        # Taxonomy.
+        category=fields.KEYWORD(stored=True, commas=True, lowercase=True),
+        tag=fields.KEYWORD(stored=True, commas=True, lowercase=True),
+        # Change detection for incremental reindexing.
+        mtime_ns=fields.STORED(),
+        size=fields.STORED(),
+        sha1=fields.STORED(),
+    )
+    for lang in LANGUAGES:
+        analyzer = analyzer_for(lang)
+        schema.add(title_field(lang), fields.TEXT(analyzer=analyzer, phrase=True))
+        schema.add(body_field(lang), fields.TEXT(analyzer=analyzer, phrase=True))
+    return schema

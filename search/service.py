@@ -1,0 +1,185 @@
+"""Run a search: request in, :class:`SearchPage` out."""
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from whoosh import query as wq
+
+from search import query as visitor_query
+from search import store
+from search.analysis import LANGUAGES
+from search.errors import QueryError
+from search.facets import FacetColumns
+from search.highlight import marked_title, snippet
+from search.results import Hit, SearchPage
+from search.schema import FOREVER, body_field, title_field
+
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+SORTS = ("relevance", "date")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A validated search request; invalid values raise :class:`QueryError`."""
+
+    q: str = ""
+    lang: str | None = None
+    year: int | None = None
+    month: str | None = None  # "YYYY-MM"
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+
+    def __post_init__(self):
+        if self.lang is not None and self.lang not in LANGUAGES:
+            raise QueryError(f"lang must be one of {', '.join(LANGUAGES)}")
+        if self.sort not in SORTS:
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise QueryError(f"page must be between 1 and {MAX_PAGE}")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        if self.year is not None and not 1 <= self.year <= 9999:
+            raise QueryError("year must be a four-digit year")
+        if self.month is not None:
+            y, _, m = self.month.partition("-")
+            if not (len(y) == 4 and y.isdigit() and m.isdigit() and 1 <= int(m) <= 12 and len(m) == 2):
+                raise QueryError("month must be YYYY-MM, or 1-12 together with year")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise QueryError("from must not be after to")
+        visitor_query.parse(self.q)  # length and term caps
+
+
+def visibility_filter(now: float) -> wq.Query:
+    """Return the query of documents a visitor may see at epoch second ``now``."""
+    now = int(now)
+    return wq.And(
+        [
+            wq.Term("published", True),
+            wq.Term("routable", True),
+            wq.NumericRange("visible_from", None, now),
+            wq.NumericRange("visible_until", now, None, startexcl=True),
+        ]
+    )
+
+
+class SearchService:
+    """Searches one index; keeps a long-lived searcher per thread and refreshes it."""
+
+    def __init__(self, index_dir: Path, clock=time.time, refresh_interval: float = 1.0):
+        self.index_dir = Path(index_dir)
+        self.clock = clock
+        self.refresh_interval = refresh_interval
+        self._index = store.open_index(self.index_dir)
+        self.meta = store.read_meta(self.index_dir)
+        self.tz = ZoneInfo(self.meta.get("timezone") or "UTC")
+        self._local = threading.local()
+
+    # -- searchers -------------------------------------------------------------
+
+    def _searcher(self):
+        local = self._local
+        searcher = getattr(local, "searcher", None)
+        now = time.monotonic()
+        if searcher is None:
+            searcher = local.searcher = self._index.searcher()
+            local.checked = now
+            local.columns = FacetColumns(searcher.reader())
+        elif now - local.checked >= self.refresh_interval:
+            local.checked = now
+            fresh = searcher.refresh()
+            if fresh is not searcher:
+                local.searcher, local.columns = fresh, FacetColumns(fresh.reader())
+                searcher = fresh
+        return searcher, local.columns
+
+    def refresh(self) -> None:
+        """Make this thread's next search see the latest committed index."""
+        self._local.checked = float("-inf")
+
+    def document_count(self) -> int:
+        """Return the number of documents in the index (visible or not)."""
+        searcher, _ = self._searcher()
+        return searcher.doc_count()
+
+    # -- searching -------------------------------------------------------------
+
+    def _filters(self, req: SearchRequest) -> wq.Query:
+        parts = [visibility_filter(self.clock())]
+        if req.lang:
+            parts.append(wq.Term("lang", req.lang))
+        if req.year:
+            parts.append(wq.Term("year", str(req.year)))
+        if req.month:
+            parts.append(wq.Term("month", req.month))
+        if req.date_from or req.date_to:
+            start = self._epoch(req.date_from) if req.date_from else None
+            end = self._epoch(req.date_to + timedelta(days=1)) - 1 if req.date_to else None
+            parts.append(wq.NumericRange("date", start, end))
+        return wq.And(parts)
+
+    def _epoch(self, day: date) -> int:
+        return int(datetime(day.year, day.month, day.day, tzinfo=self.tz).timestamp())
+
+    def search(self, req: SearchRequest) -> SearchPage:
+        """Run ``req`` and return one page of results with facets over all hits."""
+        started = time.perf_counter()
+        parsed = visitor_query.parse(req.q)
+        languages = (req.lang,) if req.lang else LANGUAGES
+        if parsed.is_empty and not parsed.excluded:
+            text_query = wq.Every()
+        else:
+            text_query = visitor_query.to_whoosh(parsed, languages)
+        if text_query is None:
+            return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets())
+
+        searcher, columns = self._searcher()
+        filters = self._filters(req)
+        matching = list(searcher.docs_for_query(wq.And([text_query, filters])))
+        facets = columns.count(matching)
+
+        by_date = req.sort == "date" or isinstance(text_query, wq.Every)
+        results = searcher.search(
+            text_query,
+            filter=filters,
+            limit=req.page * req.per_page,
+            sortedby="date" if by_date else None,
+            reverse=by_date,
+        )
+        first = (req.page - 1) * req.per_page
+        hits = [self._hit(h, by_date) for h in list(results)[first:]]
+        return SearchPage(req.q, len(matching), req.page, req.per_page, _ms(started), hits, facets)
+
+    def _hit(self, hit, by_date: bool) -> Hit:
+        lang = hit["lang"]
+        return Hit(
+            path=hit["path"],
+            url=hit["url"],
+            lang=lang,
+            title=marked_title(hit, title_field(lang), hit["title"]),
+            snippet=snippet(hit, body_field(lang), hit.get("body", ""), fallback=hit.get("summary", "")),
+            date=hit.get("date_iso"),
+            score=None if by_date else round(hit.score, 3),
+            folder=hit.get("folder", ""),
+            category=_split(hit.get("category")),
+            tag=_split(hit.get("tag")),
+        )
+
+
+def _split(value) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+def _no_facets():
+    return {"year": [], "month": [], "lang": []}
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
