@@ -78,8 +78,7 @@ class SearchService:
         self.clock = clock
         self.refresh_interval = refresh_interval
         self._index = store.open_index(self.index_dir)
-        self.meta = store.read_meta(self.index_dir)
-        self.tz = ZoneInfo(self.meta.get("timezone") or "UTC")
+        self.tz = ZoneInfo(self.meta().get("timezone") or "UTC")
         self._local = threading.local()
 
     # -- searchers -------------------------------------------------------------
@@ -99,6 +98,10 @@ class SearchService:
                 local.searcher, local.columns = fresh, FacetColumns(fresh.reader())
                 searcher = fresh
         return searcher, local.columns
+
+    def meta(self) -> dict:
+        """Return the metadata the indexer wrote beside the index (read afresh)."""
+        return store.read_meta(self.index_dir)
 
     def refresh(self) -> None:
         """Make this thread's next search see the latest committed index."""

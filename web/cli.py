@@ -1,0 +1,133 @@
+"""The ``poisk`` command: index, serve and search from the terminal."""
+
+import argparse
+import json
+import logging
+import sys
+
+from indexer.errors import ContentError
+from indexer.site import Site
+from indexer.sync import reindex
+from search.errors import IndexUnavailable, QueryError
+from search.service import SearchRequest, SearchService
+from web import settings
+
+log = logging.getLogger("poisk")
+
+
+def _progress():
+    """Return a progress-bar wrapper on a terminal, None otherwise."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return lambda files: tqdm(files, desc="indexing", unit="file", leave=False)
+
+
+def _index(config: dict, rebuild: bool = False) -> int:
+    site = Site.load(config["CONTENT"])
+    report = reindex(site, config["INDEX"], rebuild=rebuild, progress=_progress())
+    print(report.summary(), file=sys.stderr)
+    return 0
+
+
+def cmd_index(args, config) -> int:
+    """Index the content: a full build the first time, incremental after."""
+    return _index(config, rebuild=args.rebuild)
+
+
+def cmd_serve(args, config) -> int:
+    """Bring the index up to date, then serve the search page and API with waitress."""
+    import waitress
+
+    from web.app import create_app
+
+    _index(config)
+    app = create_app(config)
+    url = f"http://{config['HOST']}:{config['PORT']}/"
+    print(f"Poisk is serving {config['CONTENT']} on {url}", file=sys.stderr)
+    waitress.serve(app, host=config["HOST"], port=config["PORT"], threads=config["THREADS"], ident="poisk")
+    return 0
+
+
+def cmd_search(args, config) -> int:
+    """Search the index and print the results."""
+    service = SearchService(config["INDEX"])
+    page = service.search(SearchRequest(q=args.query, lang=args.lang, per_page=args.limit))
+    if args.json:
+        print(json.dumps(page.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    from html import unescape
+    import re
+
+    plain = lambda html: unescape(re.sub(r"</?mark>", "", html))  # noqa: E731
+    print(f"{page.total} results for «{page.query}» ({page.took_ms} ms)")
+    for n, hit in enumerate(page.results, 1):
+        print(f"\n{n}. {plain(hit.title)}  [{hit.lang}] {(hit.date or '')[:10]}")
+        print(f"   {hit.url}")
+        if hit.snippet:
+            print(f"   {plain(hit.snippet)}")
+    return 0
+
+
+def cmd_settings(args, config) -> int:
+    """Print every setting with its current value and help."""
+    for s in settings.SETTINGS:
+        print(f"{s.name.lower():18} {config[s.name]!s:40} {s.help}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="poisk", description="Full-text search for Grav news archives (kk, ru, en).")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def paths(p):
+        p.add_argument("--content", metavar="PATH", help="Grav site or pages folder (default: the sample archive)")
+        p.add_argument("--index", metavar="PATH", help="index folder (default: var/index)")
+
+    p = sub.add_parser("index", help=cmd_index.__doc__)
+    paths(p)
+    p.add_argument("--rebuild", action="store_true", help="rebuild the whole index from nothing")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("serve", help=cmd_serve.__doc__)
+    paths(p)
+    p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("search", help=cmd_search.__doc__)
+    p.add_argument("query")
+    p.add_argument("--index", metavar="PATH", help="index folder (default: var/index)")
+    p.add_argument("--lang", choices=("kk", "ru", "en"), help="only results in this language")
+    p.add_argument("--limit", type=int, default=10, help="how many results to print (default 10)")
+    p.add_argument("--json", action="store_true", help="print the API's JSON answer")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("settings", help=cmd_settings.__doc__)
+    p.set_defaults(func=cmd_settings)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``poisk`` command line."""
+    logging.basicConfig(level=logging.WARNING, format="poisk: %(message)s")
+    args = build_parser().parse_args(argv)
+    overrides = {
+        "CONTENT": getattr(args, "content", None),
+        "INDEX": getattr(args, "index", None),
+        "HOST": getattr(args, "host", None),
+        "PORT": getattr(args, "port", None),
+    }
+    try:
+        config = settings.load(overrides)
+        return args.func(args, config)
+    except (ContentError, IndexUnavailable, QueryError, settings.SettingsError) as exc:
+        print(f"poisk: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

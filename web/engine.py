@@ -1,0 +1,39 @@
+"""The app's handle on the index: opened once, kept open, reopened after it was missing."""
+
+import threading
+import time
+
+from search.errors import IndexUnavailable
+from search.service import SearchService
+
+
+class Engine:
+    """Lazily opens a :class:`SearchService` and retries (at most once a second) while there is no index."""
+
+    RETRY_SECONDS = 1.0
+
+    def __init__(self, index_dir, clock=time.time, refresh_interval: float = 1.0):
+        self.index_dir = index_dir
+        self.clock = clock
+        self.refresh_interval = refresh_interval
+        self._service: SearchService | None = None
+        self._error: IndexUnavailable | None = None
+        self._tried = float("-inf")
+        self._lock = threading.Lock()
+
+    def service(self) -> SearchService:
+        """Return the search service; raise :class:`IndexUnavailable` while there is no usable index."""
+        if self._service is not None:
+            return self._service
+        with self._lock:
+            if self._service is None:
+                if self._error is not None and time.monotonic() - self._tried < self.RETRY_SECONDS:
+                    raise self._error
+                self._tried = time.monotonic()
+                try:
+                    self._service = SearchService(self.index_dir, self.clock, self.refresh_interval)
+                    self._error = None
+                except IndexUnavailable as exc:
+                    self._error = exc
+                    raise
+        return self._service

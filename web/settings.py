@@ -1,0 +1,89 @@
+"""Every setting in one table: its default, where it can be set, and what it does.
+
+Values are layered: defaults → a TOML file named by ``POISK_CONFIG`` → environment
+variables (``POISK_<NAME>``) → the mapping given to ``create_app`` or the command line.
+"""
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+    kind: type = str
+
+    @property
+    def env(self) -> str:
+        return f"POISK_{self.name}"
+
+
+SETTINGS: list[Setting] = [
+    Setting("CONTENT", str(REPO_ROOT / "content"), "Grav site (a folder holding user/pages) or pages folder to index."),
+    Setting("INDEX", str(REPO_ROOT / "var" / "index"), "Folder of the search index."),
+    Setting("HOST", "127.0.0.1", "Address `poisk serve` listens on."),
+    Setting("PORT", 8000, "Port `poisk serve` listens on.", int),
+    Setting("THREADS", 8, "Worker threads of the WSGI server.", int),
+    Setting("SITE_URL", "", "Base URL of the Grav site, put before result URLs on the search page (e.g. https://example.org)."),
+    Setting("PER_PAGE", 10, "Results per page when the request does not say.", int),
+    Setting("REFRESH_INTERVAL", 1.0, "Seconds between checks for a newer index in a running server.", float),
+    Setting("DEFAULT_UI_LANG", "ru", "Interface language when neither ?lang= nor Accept-Language decide (kk, ru or en)."),
+]
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used."""
+
+
+def _convert(setting: Setting, value):
+    if value is None or isinstance(value, setting.kind):
+        return value
+    try:
+        return setting.kind(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"setting {setting.name} must be {setting.kind.__name__}, got {value!r}") from None
+
+
+def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
+    """Return the settings, layered as the module docstring says."""
+    environ = os.environ if environ is None else environ
+    values = {s.name: s.default for s in SETTINGS}
+    config_file = environ.get("POISK_CONFIG")
+    if config_file:
+        try:
+            data = tomllib.loads(Path(config_file).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError(f"cannot read the config file {config_file}: {exc}") from None
+        for key, value in data.items():
+            name = key.upper()
+            if name not in _BY_NAME:
+                raise SettingsError(f"unknown setting {key!r} in {config_file}: see the settings table in README.md")
+            values[name] = value
+    for s in SETTINGS:
+        if s.env in environ:
+            values[s.name] = environ[s.env]
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            values[key] = value  # keys outside the table (TESTING, CLOCK) pass through
+    for s in SETTINGS:
+        values[s.name] = _convert(s, values[s.name])
+    return values
+
+
+def table_markdown() -> str:
+    """Return the settings table as Markdown (the README shows it)."""
+    rows = ["| setting | environment | default | what it does |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        default = s.default
+        if isinstance(default, str) and default.startswith(str(REPO_ROOT)):
+            default = Path(default).relative_to(REPO_ROOT).as_posix()
+        rows.append(f"| `{s.name.lower()}` | `{s.env}` | `{default}` | {s.help} |")
+    return "\n".join(rows)
