@@ -1,0 +1,51 @@
+"""Shared fixtures: the real archive (read from ../shared), our sample content, built indexes, the app."""
+
+from pathlib import Path
+
+import pytest
+
+from indexer.site import Site
+from indexer.sync import reindex
+from web import create_app
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = (REPO.parent / "shared" / "corpus" / "hemcenter-kz").resolve()
+CONTENT = REPO / "content"
+
+
+class Clock:
+    """A clock the tests move by hand (epoch seconds)."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory) -> Path:
+    """An index of the real archive, built once per test session."""
+    path = tmp_path_factory.mktemp("corpus") / "index"
+    report = reindex(Site.load(CORPUS), path)
+    assert not report.errors, report.errors
+    return path
+
+
+@pytest.fixture(scope="session")
+def content_index(tmp_path_factory) -> Path:
+    """An index of our sample archive in content/, built once per test session."""
+    path = tmp_path_factory.mktemp("content") / "index"
+    report = reindex(Site.load(CONTENT), path)
+    assert not report.errors, report.errors
+    return path
+
+
+@pytest.fixture
+def corpus_app(corpus_index):
+    return create_app({"INDEX": str(corpus_index), "TESTING": True})
+
+
+@pytest.fixture
+def client(corpus_app):
+    return corpus_app.test_client()

@@ -1,0 +1,68 @@
+"""The visitor query syntax: words, "phrases", -exclusion, OR; nothing else is syntax."""
+
+import pytest
+from whoosh import query as wq
+
+from search.errors import QueryError
+from search.query import MAX_QUERY_CHARS, MAX_TERMS, Clause, parse, to_whoosh
+
+
+def test_words_are_all_required():
+    parsed = parse("костный мозг")
+    assert parsed.groups == [[Clause("костный")], [Clause("мозг")]]
+    assert isinstance(to_whoosh(parsed), wq.And)
+
+
+def test_quoted_phrase_is_one_clause():
+    parsed = parse('"Silk Road" forum')
+    assert parsed.groups == [[Clause("Silk Road", phrase=True)], [Clause("forum")]]
+
+
+def test_unclosed_quote_still_makes_a_phrase():
+    assert parse('"Silk Road').groups == [[Clause("Silk Road", phrase=True)]]
+
+
+def test_minus_excludes():
+    parsed = parse("кровь -кровать")
+    assert parsed.groups == [[Clause("кровь")]]
+    assert parsed.excluded == [Clause("кровать")]
+    assert isinstance(to_whoosh(parsed), wq.AndNot)
+
+
+def test_or_joins_alternatives():
+    parsed = parse("лейкоз OR лимфома миелома")
+    assert parsed.groups == [[Clause("лейкоз"), Clause("лимфома")], [Clause("миелома")]]
+
+
+def test_leading_or_is_ignored():
+    assert parse("OR лейкоз").groups == [[Clause("лейкоз")]]
+
+
+@pytest.mark.parametrize("text", ["a*", "*", "*:*", "body:[a TO z]", "id:*", "published:false", "/re.*x/", "word~4", "((((a"])
+def test_engine_syntax_is_plain_text(text):
+    q = to_whoosh(parse(text))
+    if q is None:
+        return  # nothing but punctuation or stop words: nothing to search
+    kinds = {type(x) for x in q.leaves()}
+    assert kinds <= {wq.Term, wq.Phrase}, kinds
+    fields = {x.fieldname for x in q.leaves()}
+    assert all(f.startswith(("title_", "body_")) for f in fields), fields
+
+
+def test_too_long_query_is_refused():
+    with pytest.raises(QueryError, match="too long"):
+        parse("а" * (MAX_QUERY_CHARS + 1))
+
+
+def test_too_many_terms_are_refused():
+    with pytest.raises(QueryError, match="too many"):
+        parse(" ".join(f"w{i}" for i in range(MAX_TERMS + 1)))
+
+
+def test_only_stop_words_leave_nothing_to_search():
+    assert to_whoosh(parse("и в на"), languages=("ru",)) is None
+
+
+def test_hyphenated_word_is_searched_as_adjacent_parts():
+    q = to_whoosh(parse("Усть-Каменогорск"), languages=("ru",))
+    assert any(isinstance(x, wq.Phrase) for x in q.children())
