@@ -75,6 +75,8 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
             values[key] = value  # keys outside the table (TESTING, CLOCK) pass through
     for s in SETTINGS:
         values[s.name] = _convert(s, values[s.name])
+    if values["DEFAULT_UI_LANG"] not in ("kk", "ru", "en"):
+        raise SettingsError(f"setting DEFAULT_UI_LANG must be kk, ru or en, got {values['DEFAULT_UI_LANG']!r}")
     return values
 
 
@@ -85,5 +87,6 @@ def table_markdown() -> str:
         default = s.default
         if isinstance(default, str) and default.startswith(str(REPO_ROOT)):
             default = Path(default).relative_to(REPO_ROOT).as_posix()
-        rows.append(f"| `{s.name.lower()}` | `{s.env}` | `{default}` | {s.help} |")
+        shown = f"`{default}`" if default != "" else "(none)"
+        rows.append(f"| `{s.name.lower()}` | `{s.env}` | {shown} | {s.help} |")
     return "\n".join(rows)
