@@ -70,7 +70,8 @@ def decode(raw: bytes, path: str) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError(f"{path}: not valid UTF-8 at byte {exc.start}: save it as UTF-8") from None
-    return text.removeprefix("\ufeff")  # a BOM would hide the header from the YAML reader
+    text = text.removeprefix("\ufeff")  # a BOM would hide the header from the YAML reader
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_page(site: Site, file: Path, slug_of=None) -> Page:

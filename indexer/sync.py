@@ -68,6 +68,10 @@ class SlugCache:
         return None
 
 
+def _folder(rel: str) -> str:
+    return rel.rpartition("/")[0]
+
+
 def reindex(
     site: Site,
     index_dir: Path,
@@ -92,46 +96,66 @@ def reindex(
     ix = store.create_index(index_dir) if full else store.open_index(index_dir, readonly=False)
     report = Report(rebuilt=full)
 
-    known: dict[str, tuple[int, int, str]] = {}
+    known: dict[str, tuple[int, int, str, str]] = {}
     if not full:
         with ix.reader() as reader:
             for fields in reader.all_stored_fields():
-                known[fields["path"]] = (fields.get("mtime_ns"), fields.get("size"), fields.get("sha1"))
+                known[fields["path"]] = (fields.get("mtime_ns"), fields.get("size"), fields.get("sha1"), fields.get("url"))
 
     files = list(page_files(site.pages_dir))
     slugs = SlugCache(site)
     writer = ix.writer(limitmb=128)
     try:
-        seen: set[str] = set()
-        for file in progress(files) if progress else files:
-            rel = file.relative_to(site.pages_dir).as_posix()
-            seen.add(rel)
+        by_rel = {f.relative_to(site.pages_dir).as_posix(): f for f in files}
+        # A page's URL depends on its ancestors' slugs: when a page changes or goes, the
+        # pages below it are read again even though their own files did not change.
+        moved_under: set[str] = set()
+        pending = []
+        for rel, file in by_rel.items():
+            old = known.get(rel)
             try:
                 stat = file.stat()
-                old = known.get(rel)
-                if old and old[0] == stat.st_mtime_ns and old[1] == stat.st_size:
-                    report.unchanged += 1
-                    continue
-                page = read_page(site, file, slugs)
-                if old and old[2] == page.sha1:
-                    report.unchanged += 1
-                    continue
+            except OSError as exc:
+                report.errors.append(f"{rel}: cannot read: {exc.strerror or exc}")
+                continue
+            if old and old[0] == stat.st_mtime_ns and old[1] == stat.st_size:
+                continue
+            pending.append(rel)
+        for rel in known.keys() - by_rel.keys():
+            writer.delete_by_term("path", rel)
+            report.removed += 1
+            moved_under.add(_folder(rel))
+
+        def index_file(rel: str, force: bool) -> None:
+            old = known.get(rel)
+            try:
+                page = read_page(site, by_rel[rel], slugs)
             except ContentError as exc:
                 report.errors.append(str(exc))
                 log.error("skipped %s", exc)
                 if rel in known:  # a page that became unreadable leaves the index (fail closed)
                     writer.delete_by_term("path", rel)
                     report.removed += 1
-                continue
+                return
             except OSError as exc:
                 report.errors.append(f"{rel}: cannot read: {exc.strerror or exc}")
                 log.error("skipped %s: cannot read: %s", rel, exc)
-                continue
+                return
+            if old and old[2] == page.sha1 and (not force or old[3] == page.url):
+                return
             writer.update_document(**to_document(page))
             report.indexed += 1
-        for rel in known.keys() - seen:
-            writer.delete_by_term("path", rel)
-            report.removed += 1
+            if not old or old[2] != page.sha1:
+                moved_under.add(_folder(rel))
+
+        for rel in progress(pending) if progress else pending:
+            index_file(rel, force=False)
+        if not full and moved_under:
+            done = set(pending)
+            for rel in by_rel:
+                if rel not in done and any(_folder(rel).startswith(f + "/") for f in moved_under if f):
+                    index_file(rel, force=True)
+        report.unchanged = max(0, len(by_rel) - report.indexed - len(report.errors))
         writer.commit()
     except BaseException:
         writer.cancel()

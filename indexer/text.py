@@ -66,11 +66,53 @@ class _TextExtractor(HTMLParser):
         return out
 
 
+# An HTML block opened at the start of a line runs, as in Grav's Parsedown, until its tag
+# is closed: blank lines and indentation inside it must not turn its rest into a code block.
+_HTML_OPEN = re.compile(r"^[ ]{0,3}<([a-zA-Z][a-zA-Z0-9]*)(?=[\s>/])")
+
+
+def join_html_blocks(source: str) -> str:
+    """Keep each raw HTML block in one piece: drop blank lines and indentation inside it."""
+    lines = source.split("\n")
+    out: list[str] = []
+    unclosed: set[str] = set()  # tags already seen running to the end: don't rescan (keeps this linear)
+    i = 0
+    while i < len(lines):
+        m = _HTML_OPEN.match(lines[i])
+        if not m or m.group(1).lower() in _VOID_TAGS or m.group(1).lower() in unclosed:
+            out.append(lines[i])
+            i += 1
+            continue
+        tag = m.group(1).lower()
+        opener = re.compile(rf"<{tag}(?=[\s>/])", re.IGNORECASE)
+        closer = re.compile(rf"</{tag}\s*>", re.IGNORECASE)
+        depth, j, block = 0, i, []
+        while j < len(lines):
+            line = lines[j]
+            depth += len(opener.findall(line)) - len(closer.findall(line))
+            block.append(line.strip())
+            j += 1
+            if depth <= 0:
+                break
+        if depth > 0:  # never closed: leave the text as markdown sees it
+            unclosed.add(tag)
+            out.append(lines[i])
+            i += 1
+            continue
+        out.append(" ".join(b for b in block if b))
+        out.append("")
+        i = j
+    return "\n".join(out)
+
+
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
 def strip_markup(source: str) -> str:
     """Remove Twig, shortcodes and link-form plugins from a markdown source, keeping the text inside."""
     source = _TWIG.sub(" ", source)
     source = _PLUGIN_LINK.sub(" ", source)
-    return _SHORTCODE.sub(" ", source)
+    return join_html_blocks(_SHORTCODE.sub(" ", source))
 
 
 def paragraphs(markdown_source: str) -> list[str]:
