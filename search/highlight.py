@@ -1,11 +1,23 @@
-"""Snippets and titles with the matched words in ``<mark>``, everything else HTML-escaped."""
+"""Snippets and titles with the matched words in ``<mark>``, everything else HTML-escaped.
 
+A word counts as matched when any level's analyser turns it into a key the query looked for
+in that level's field — so «гематологической» is marked for the query «гематология» through
+the family level, and «В12» for «B12» through the code level.
+"""
+
+from collections.abc import Iterable
 from html import escape
 
 from whoosh import highlight
 
-SNIPPET_CHARS = 240
+from search.analysis import FAMILY_LANGUAGES, analyzer_for
+from search.analysis.tokenizer import word_tokenizer
+from search.schema import CODE_FIELD, body_field, family_field, title_field
+
+SNIPPET_CHARS = 180
+SNIPPETS = 2
 ELLIPSIS = "…"
+MAX_HIGHLIGHT_CHARS = 50_000  # longer bodies are looked at only this far
 
 
 class MarkFormatter(highlight.Formatter):
@@ -23,12 +35,11 @@ class MarkFormatter(highlight.Formatter):
         fragments = list(fragments)
         if not fragments:
             return ""
-        parts = [self.format_fragment(f, replace=replace).strip() for f in fragments]
+        parts = [" ".join(self.format_fragment(f, replace=replace).split()) for f in fragments]
         out = self.between.join(parts)
-        first, last = fragments[0], fragments[-1]
-        if first.startchar > 0:
+        if fragments[0].startchar > 0:
             out = ELLIPSIS + " " + out
-        if last.endchar < len(last.text):
+        if fragments[-1].endchar < len(fragments[-1].text):
             out = out + " " + ELLIPSIS
         return out
 
@@ -36,11 +47,57 @@ class MarkFormatter(highlight.Formatter):
 _formatter = MarkFormatter()
 
 
-def _fragmenter():
-    return highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=90, charlimit=None)
+def query_terms(query) -> dict[str, set[str]]:
+    """Return the keys a Whoosh query looks for, by field."""
+    terms: dict[str, set[str]] = {}
+    for field, text in query.iter_all_terms(phrases=True):
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        terms.setdefault(field, set()).add(text)
+    return terms
 
 
-def plain_excerpt(text: str, maxchars: int = SNIPPET_CHARS) -> str:
+def _levels(lang: str, text_field: str, terms: dict[str, set[str]]):
+    """Yield (analyser, keys) for each level with keys to look for in a document of ``lang``."""
+    if terms.get(text_field):
+        yield analyzer_for(lang, "exact"), terms[text_field]
+    if lang in FAMILY_LANGUAGES and terms.get(family_field(lang)):
+        yield analyzer_for(lang, "family"), terms[family_field(lang)]
+    if terms.get(CODE_FIELD):
+        yield analyzer_for(None, "code"), terms[CODE_FIELD]
+
+
+def matched_spans(text: str, lang: str, text_field: str, terms: dict[str, set[str]]) -> list[tuple[int, int]]:
+    """Return the (start, end) character spans of ``text`` that the query matched."""
+    spans = []
+    for analyzer, keys in _levels(lang, text_field, terms):
+        for t in analyzer(text, chars=True, mode="index", removestops=False):
+            if t.text in keys:
+                spans.append((t.startchar, t.endchar))
+    return spans
+
+
+def _tokens(text: str, spans: Iterable[tuple[int, int]]):
+    """Yield the words of ``text`` as tokens, marked when a matched span covers them."""
+    spans = sorted(set(spans))
+    i = 0
+    for t in word_tokenizer()(text, chars=True, mode="query"):
+        while i < len(spans) and spans[i][1] <= t.startchar:
+            i += 1
+        t.matched = any(s <= t.startchar and t.endchar <= e for s, e in spans[i : i + 8])
+        t.boost = 1.0
+        yield t
+
+
+def _mark(text: str, spans, fragmenter, top: int) -> str:
+    if not spans:
+        return ""
+    fragments = fragmenter.fragment_tokens(text, _tokens(text, spans))
+    best = highlight.top_fragments(fragments, top, highlight.BasicFragmentScorer(), highlight.FIRST)
+    return _formatter.format(best)
+
+
+def plain_excerpt(text: str, maxchars: int = SNIPPET_CHARS * SNIPPETS) -> str:
     """Return the start of ``text``, cut at a word boundary and escaped."""
     text = " ".join(text.split())
     if len(text) <= maxchars:
@@ -49,23 +106,19 @@ def plain_excerpt(text: str, maxchars: int = SNIPPET_CHARS) -> str:
     return escape(text[: cut if cut > maxchars // 2 else maxchars], quote=True) + " " + ELLIPSIS
 
 
-def snippet(hit, fieldname: str, text: str, fallback: str = "") -> str:
-    """Return safe HTML: the best passages of ``text`` for ``hit`` with matches marked."""
-    if text:
-        hit.results.fragmenter = _fragmenter()
-        hit.results.formatter = _formatter
-        marked = hit.highlights(fieldname, text=text, top=2)
-        if marked:
-            return marked
-    return plain_excerpt(fallback or text)
+def snippet(text: str, lang: str, terms: dict[str, set[str]], fallback: str = "") -> str:
+    """Return safe HTML: the best passages of a body for the query, with matched words marked."""
+    text = text[:MAX_HIGHLIGHT_CHARS]
+    spans = matched_spans(text, lang, body_field(lang), terms)
+    fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70, charlimit=None)
+    marked = _mark(text, spans, fragmenter, SNIPPETS)
+    return marked or plain_excerpt(fallback or text)
 
 
-def marked_title(hit, fieldname: str, title: str) -> str:
-    """Return the title as safe HTML with matched words marked."""
-    if title:
-        hit.results.fragmenter = highlight.WholeFragmenter(charlimit=None)
-        hit.results.formatter = _formatter
-        marked = hit.highlights(fieldname, text=title, top=1, minscore=1)
-        if marked:
-            return marked
-    return escape(title, quote=True)
+def marked_title(title: str, lang: str, terms: dict[str, set[str]]) -> str:
+    """Return a title as safe HTML with matched words marked."""
+    spans = matched_spans(title, lang, title_field(lang), terms)
+    if not spans:
+        return escape(title, quote=True)
+    fragment = highlight.Fragment(title, [t.copy() for t in _tokens(title, spans) if t.matched], 0, len(title))
+    return " ".join(_formatter.format_fragment(fragment).split())

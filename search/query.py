@@ -1,8 +1,12 @@
-"""The visitor's query syntax, and its translation into a Whoosh query.
+"""The visitor's query syntax, and its translation into a Whoosh query over every level.
 
 Visitors get a small, safe language: words, "exact phrases", ``-excluded`` words and
 ``OR`` between alternatives. Everything else (wildcards, ranges, field names, regular
 expressions, fuzzy marks) is plain text: it never reaches the engine as syntax.
+
+Each searched word is analysed by every language's analysers — a short query's language is
+never guessed — and looked for at every level: the exact lemma or stem (title boosted),
+the derivational family (lower boost, so exact matches rank first) and the code level.
 """
 
 import re
@@ -10,13 +14,19 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from search.analysis import LANGUAGES, analyze
+from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyze_positions
+from search.analysis.tokenizer import HYPHENS, dehyphenate
 from search.errors import QueryError
-from search.schema import body_field, title_field
+from search.schema import CODE_FIELD, body_field, family_field, title_field
 
 MAX_QUERY_CHARS = 256
 MAX_TERMS = 32
+
 TITLE_BOOST = 2.0
+FAMILY_BOOST = 0.4
+CODE_BOOST = 1.0
+SYNONYM_BOOST = 0.9
+JOINED_BOOST = 0.8
 
 _PIECE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _OR_WORDS = frozenset({"OR", "ИЛИ", "НЕМЕСЕ", "|"})
@@ -83,36 +93,88 @@ def parse(text: str) -> ParsedQuery:
     return parsed
 
 
-def _clause_query(clause: Clause, lang: str) -> wq.Query | None:
-    keys = analyze(lang, clause.text, mode="query")
-    if not keys:
+def unparse(parsed: ParsedQuery) -> str:
+    """Return query text that parses back to ``parsed``."""
+
+    def show(c: Clause) -> str:
+        return f'"{c.text}"' if c.phrase else c.text
+
+    out = [" OR ".join(show(c) for c in group) for group in parsed.groups]
+    out += ["-" + show(c) for c in parsed.excluded]
+    return " ".join(out)
+
+
+def _sequence(fieldname: str, positions: list[list[str]], boost: float = 1.0) -> wq.Query | None:
+    """Return the query of keys standing one after another in ``fieldname``."""
+    if not positions:
         return None
-    title, body = title_field(lang), body_field(lang)
-    if len(keys) == 1:
-        return wq.Or([wq.Term(title, keys[0], boost=TITLE_BOOST), wq.Term(body, keys[0])])
-    # Several keys from one clause (a phrase, or a hyphenated word): they stand together.
-    return wq.Or([wq.Phrase(title, keys, boost=TITLE_BOOST), wq.Phrase(body, keys)])
+    if len(positions) == 1:
+        keys = positions[0]
+        if len(keys) == 1:
+            return wq.Term(fieldname, keys[0], boost=boost)
+        return wq.Or([wq.Term(fieldname, k) for k in keys], boost=boost)
+    if all(len(keys) == 1 for keys in positions):
+        return wq.Phrase(fieldname, [keys[0] for keys in positions], boost=boost)
+    return wq.And([wq.Or([wq.Term(fieldname, k) for k in keys]) for keys in positions], boost=boost)
 
 
-def clause_query(clause: Clause, languages=LANGUAGES) -> wq.Query | None:
-    """Return the query matching ``clause`` in any of ``languages``, or None if it is only stop words."""
-    parts = [q for lang in languages if (q := _clause_query(clause, lang)) is not None]
+def levels_query(text: str, boost: float = 1.0) -> wq.Query | None:
+    """Return the query of ``text`` (one word or a phrase) at every level and in every language."""
+    parts = []
+    for lang in LANGUAGES:
+        positions = analyze_positions(lang, text, "exact")
+        parts.append(_sequence(title_field(lang), positions, TITLE_BOOST))
+        parts.append(_sequence(body_field(lang), positions))
+    for lang in FAMILY_LANGUAGES:
+        parts.append(_sequence(family_field(lang), analyze_positions(lang, text, "family"), FAMILY_BOOST))
+    parts.append(_sequence(CODE_FIELD, analyze_positions(None, text, "code"), CODE_BOOST))
+    parts = _unique(p for p in parts if p is not None)
     if not parts:
         return None
-    return parts[0] if len(parts) == 1 else wq.Or(parts)
+    return wq.Or(parts, boost=boost) if len(parts) > 1 or boost != 1.0 else parts[0]
 
 
-def to_whoosh(parsed: ParsedQuery, languages=LANGUAGES) -> wq.Query | None:
-    """Return the Whoosh query of ``parsed``, or None when nothing is left to search."""
+def _unique(queries) -> list:
+    seen, out = set(), []
+    for q in queries:
+        key = repr(q)
+        if key not in seen:
+            seen.add(key)
+            out.append(q)
+    return out
+
+
+def clause_query(clause: Clause, synonyms=None, expansions=()) -> wq.Query | None:
+    """Return the query matching ``clause``: its levels, its joined form, its synonyms; None if only stop words."""
+    alternatives = [levels_query(clause.text)]
+    if any(h in clause.text for h in HYPHENS):
+        alternatives.append(levels_query(dehyphenate(clause.text), JOINED_BOOST))
+    if synonyms is not None:
+        for member in synonyms.expand(clause.text):
+            alternatives.append(levels_query(member, SYNONYM_BOOST))
+    for text, boost in expansions:
+        alternatives.append(levels_query(text, boost))
+    alternatives = [q for q in alternatives if q is not None]
+    if not alternatives:
+        return None
+    return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+
+
+def to_whoosh(parsed: ParsedQuery, synonyms=None, expansions=None) -> wq.Query | None:
+    """Return the Whoosh query of ``parsed``, or None when nothing is left to search.
+
+    ``expansions`` maps a clause to extra (text, boost) alternatives (transliterations).
+    """
+    expansions = expansions or {}
     required = []
     for group in parsed.groups:
-        alternatives = [q for c in group if (q := clause_query(c, languages)) is not None]
+        alternatives = [q for c in group if (q := clause_query(c, synonyms, expansions.get(c, ()))) is not None]
         if alternatives:
             required.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
     if not required:
         return None
     positive = required[0] if len(required) == 1 else wq.And(required)
-    excluded = [q for c in parsed.excluded if (q := clause_query(c, languages)) is not None]
+    excluded = [q for c in parsed.excluded if (q := clause_query(c, synonyms)) is not None]
     if excluded:
         return wq.AndNot(positive, wq.Or(excluded))
     return positive

@@ -45,6 +45,7 @@ class SearchPage:
     took_ms: float
     results: list[Hit]
     facets: dict[str, list[FacetValue]]
+    corrected: str | None = None  # the query searched instead of the one typed
 
     @property
     def pages(self) -> int:
@@ -60,4 +61,5 @@ class SearchPage:
             "took_ms": self.took_ms,
             "results": [h.to_dict() for h in self.results],
             "facets": {name: [asdict(v) for v in values] for name, values in self.facets.items()},
+            "corrected": self.corrected,
         }

@@ -2,11 +2,14 @@
 
 from whoosh import fields
 
-from search.analysis import LANGUAGES, analyzer_for
+from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyzer_for
 
 # Bump when the schema or any analyser changes what is indexed: the indexer then
 # rebuilds from content instead of mixing old and new keys.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+CODE_FIELD = "code"
+SPELL_FIELD = "spell"
 
 # Largest epoch second we store: "never unpublished".
 FOREVER = 2**62
@@ -20,6 +23,11 @@ def title_field(lang: str) -> str:
 def body_field(lang: str) -> str:
     """Return the name of ``lang``'s analysed body field."""
     return f"body_{lang}"
+
+
+def family_field(lang: str) -> str:
+    """Return the name of ``lang``'s derivational family field (ru and kk)."""
+    return f"family_{lang}"
 
 
 def text_fields(lang: str) -> tuple[str, str]:
@@ -63,4 +71,9 @@ def build_schema() -> fields.Schema:
         analyzer = analyzer_for(lang)
         schema.add(title_field(lang), fields.TEXT(analyzer=analyzer, phrase=True))
         schema.add(body_field(lang), fields.TEXT(analyzer=analyzer, phrase=True))
+    for lang in FAMILY_LANGUAGES:
+        schema.add(family_field(lang), fields.TEXT(analyzer=analyzer_for(lang, "family"), phrase=True))
+    schema.add(CODE_FIELD, fields.TEXT(analyzer=analyzer_for(None, "code"), phrase=True))
+    # The words as written: the vocabulary that typo and keyboard-layout corrections draw on.
+    schema.add(SPELL_FIELD, fields.TEXT(analyzer=analyzer_for(None, "spell"), phrase=False))
     return schema

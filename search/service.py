@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 from whoosh import query as wq
 
 from search import query as visitor_query
-from search import store
+from search import store, synonyms
 from search.analysis import LANGUAGES
+from search.correct import Vocabulary, correct, transliterations
 from search.errors import QueryError
 from search.facets import FacetColumns
-from search.highlight import marked_title, snippet
+from search.highlight import marked_title, query_terms, snippet
 from search.results import Hit, SearchPage
-from search.schema import FOREVER, body_field, title_field
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
@@ -36,6 +36,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    correct: bool = True  # fix a wrong keyboard layout or a misspelt word
 
     def __post_init__(self):
         if self.lang is not None and self.lang not in LANGUAGES:
@@ -135,15 +136,19 @@ class SearchService:
         """Run ``req`` and return one page of results with facets over all hits."""
         started = time.perf_counter()
         parsed = visitor_query.parse(req.q)
-        languages = (req.lang,) if req.lang else LANGUAGES
+        searcher, columns = self._searcher()
+        corrected = None
         if parsed.is_empty and not parsed.excluded:
             text_query = wq.Every()
         else:
-            text_query = visitor_query.to_whoosh(parsed, languages)
+            vocab = Vocabulary(searcher.reader())
+            if req.correct:
+                parsed, correction = correct(req.q, parsed, vocab)
+                corrected = correction.text if correction else None
+            text_query = visitor_query.to_whoosh(parsed, synonyms.default(), transliterations(parsed, vocab))
         if text_query is None:
-            return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets())
+            return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected)
 
-        searcher, columns = self._searcher()
         filters = self._filters(req)
         matching = list(searcher.docs_for_query(wq.And([text_query, filters])))
         facets = columns.count(matching)
@@ -156,18 +161,19 @@ class SearchService:
             sortedby="date" if by_date else None,
             reverse=by_date,
         )
+        terms = query_terms(text_query)
         first = (req.page - 1) * req.per_page
-        hits = [self._hit(h, by_date) for h in list(results)[first:]]
-        return SearchPage(req.q, len(matching), req.page, req.per_page, _ms(started), hits, facets)
+        hits = [self._hit(h, terms, by_date) for h in list(results)[first:]]
+        return SearchPage(req.q, len(matching), req.page, req.per_page, _ms(started), hits, facets, corrected)
 
-    def _hit(self, hit, by_date: bool) -> Hit:
+    def _hit(self, hit, terms, by_date: bool) -> Hit:
         lang = hit["lang"]
         return Hit(
             path=hit["path"],
             url=hit["url"],
             lang=lang,
-            title=marked_title(hit, title_field(lang), hit["title"]),
-            snippet=snippet(hit, body_field(lang), hit.get("body", ""), fallback=hit.get("summary", "")),
+            title=marked_title(hit["title"], lang, terms),
+            snippet=snippet(hit.get("body", ""), lang, terms, fallback=hit.get("summary", "")),
             date=hit.get("date_iso"),
             score=None if by_date else round(hit.score, 3),
             folder=hit.get("folder", ""),

@@ -1,4 +1,12 @@
-"""The analyser chain of each language, and helpers to run them."""
+"""The analyser chain of each level and language, and helpers to run them.
+
+Levels, each indexed in its own fields and queried together:
+
+- ``exact``: a word's lemma or stem in its language (kk, ru, en);
+- ``family``: a derivational family key (ru, kk): гематология ~ гематологический;
+- ``code``: abbreviations, codes and numbers, language-neutral (ХМЛ, B12, BCR-ABL1);
+- ``spell``: the words as written (folded), the vocabulary for typo and layout corrections.
+"""
 
 from functools import lru_cache
 
@@ -6,60 +14,99 @@ from whoosh.analysis import StopFilter
 from whoosh.lang.stopwords import stoplists
 
 from search.analysis import kazakh
+from search.analysis.code import CodeFilter
 from search.analysis.english import EnglishSpellingFilter, EnglishStemFilter
-from search.analysis.filters import MinLengthFilter, NormalizeFilter, YoFilter
-from search.analysis.russian import RussianLemmaFilter
+from search.analysis.filters import HomoglyphFilter, MinLengthFilter, NormalizeFilter, YoFilter
+from search.analysis.kazakh import KazakhFamilyFilter, KazakhStemFilter
+from search.analysis.russian import RussianFamilyFilter, RussianLemmaFilter
 from search.analysis.tokenizer import word_tokenizer
 
 LANGUAGES = ("kk", "ru", "en")
+FAMILY_LANGUAGES = ("ru", "kk")
+
+_STOP = {"ru": frozenset(stoplists["ru"]), "en": frozenset(stoplists["en"]), "kk": kazakh.STOP_WORDS}
+
+
+def _words(lang: str | None = None):
+    """Words → look-alike letters repaired → case folded (→ ё folded) → no initials (→ no stop words)."""
+    chain = word_tokenizer() | HomoglyphFilter() | NormalizeFilter()
+    if lang in (None, "ru"):
+        chain = chain | YoFilter()
+    chain = chain | MinLengthFilter(2)
+    if lang:
+        chain = chain | StopFilter(stoplist=_STOP[lang], minsize=1)
+    return chain
 
 
 def russian_analyzer():
-    """Russian: words → case fold → ё→е → stop words → lemma (stem if unknown)."""
-    return (
-        word_tokenizer()
-        | NormalizeFilter()
-        | YoFilter()
-        | MinLengthFilter(2)
-        | StopFilter(stoplist=stoplists["ru"], minsize=1)
-        | RussianLemmaFilter()
-    )
+    """Russian exact level: pymorphy3 lemma, Snowball stem for unknown words."""
+    return _words("ru") | RussianLemmaFilter()
 
 
 def english_analyzer():
-    """English: words → case fold → stop words → British→US spelling → Snowball stem."""
-    return (
-        word_tokenizer()
-        | NormalizeFilter()
-        | MinLengthFilter(2)
-        | StopFilter(stoplist=stoplists["en"], minsize=1)
-        | EnglishSpellingFilter()
-        | EnglishStemFilter()
-    )
+    """English exact level: British→US spelling, then the Snowball stem."""
+    return _words("en") | EnglishSpellingFilter() | EnglishStemFilter()
 
 
 def kazakh_analyzer():
-    """Kazakh: words → case fold → stop words."""
-    return (
-        word_tokenizer()
-        | NormalizeFilter()
-        | MinLengthFilter(2)
-        | StopFilter(stoplist=kazakh.STOP_WORDS, minsize=1)
-    )
+    """Kazakh exact level: inflectional suffixes stripped."""
+    return _words("kk") | KazakhStemFilter()
 
 
-_FACTORIES = {"ru": russian_analyzer, "en": english_analyzer, "kk": kazakh_analyzer}
+def russian_family_analyzer():
+    """Russian family level: derivational family keys."""
+    return _words("ru") | RussianFamilyFilter()
+
+
+def kazakh_family_analyzer():
+    """Kazakh family level: inflectional and derivational suffixes stripped."""
+    return _words("kk") | KazakhFamilyFilter()
+
+
+def code_analyzer():
+    """Code level: abbreviations, codes and numbers, lower-cased."""
+    return word_tokenizer() | HomoglyphFilter() | CodeFilter()
+
+
+def spell_analyzer():
+    """Spelling vocabulary: the words as written, folded."""
+    return _words(None)
+
+
+_FACTORIES = {
+    ("exact", "ru"): russian_analyzer,
+    ("exact", "en"): english_analyzer,
+    ("exact", "kk"): kazakh_analyzer,
+    ("family", "ru"): russian_family_analyzer,
+    ("family", "kk"): kazakh_family_analyzer,
+    ("code", None): code_analyzer,
+    ("spell", None): spell_analyzer,
+}
 
 
 @lru_cache(maxsize=None)
-def analyzer_for(lang: str):
-    """Return the analyser of ``lang`` (one of :data:`LANGUAGES`)."""
+def analyzer_for(lang: str | None, level: str = "exact"):
+    """Return the analyser of ``level`` for ``lang`` (None for the language-neutral levels)."""
     try:
-        return _FACTORIES[lang]()
+        return _FACTORIES[(level, lang)]()
     except KeyError:
-        raise ValueError(f"no analyser for language {lang!r}: use one of {', '.join(LANGUAGES)}") from None
+        raise ValueError(f"no {level} analyser for language {lang!r}: use one of {', '.join(LANGUAGES)}") from None
 
 
-def analyze(lang: str, text: str, mode: str = "index") -> list[str]:
-    """Return the index keys that ``lang``'s analyser makes of ``text``."""
-    return [t.text for t in analyzer_for(lang)(text, mode=mode)]
+def analyze(lang: str | None, text: str, mode: str = "index", level: str = "exact") -> list[str]:
+    """Return the keys that an analyser makes of ``text``."""
+    return [t.text for t in analyzer_for(lang, level)(text, mode=mode)]
+
+
+def analyze_positions(lang: str | None, text: str, level: str = "exact") -> list[list[str]]:
+    """Return a query's keys grouped by position (a code may give two keys at one position)."""
+    out: list[list[str]] = []
+    last = None
+    for t in analyzer_for(lang, level)(text, mode="query", positions=True):
+        if t.pos == last:
+            if t.text not in out[-1]:
+                out[-1].append(t.text)
+        else:
+            out.append([t.text])
+            last = t.pos
+    return out

@@ -10,26 +10,43 @@ from search.analysis.stemmers import snowball
 # (pattern, replacement) applied in order to a lower-cased word. Medical British
 # spellings are the ones this archive is full of: haematology, anaemia, paediatric.
 BRITISH_TO_US = [
-    (re.compile(r"^(an|h|leuk|septic|isch|hyper|hypo|pol)?aem"), r"\1em"),
-    (re.compile(r"aem"), "em"),
+    (re.compile(r"aem"), "em"),  # haematology, anaemia, leukaemia, septicaemia
     (re.compile(r"^paed"), "ped"),
-    (re.compile(r"^oesoph"), "esoph"),
+    (re.compile(r"^orthopaed"), "orthoped"),
+    (re.compile(r"oesoph"), "esoph"),
     (re.compile(r"^oestr"), "estr"),
+    (re.compile(r"oedema"), "edema"),
     (re.compile(r"^programme(s?)$"), r"program\1"),
-    (re.compile(r"(?<=[a-z]{3})is(ation|e|ed|es|ing)$"), r"iz\1"),
+    (re.compile(r"(?<=[a-z]{3})is(ation|ations|e|ed|es|ing)$"), r"iz\1"),
     (re.compile(r"^(col|behavi|fav|hum|lab|neighb|hon|rum|tum)our"), r"\1or"),
     (re.compile(r"^(cen|fib|li|me|thea)tre(s?)$"), r"\1ter\2"),
 ]
+
+_NOT_IZE = frozenset({"advise", "advised", "advises", "advising", "exercise", "exercised", "exercises",
+                      "exercising", "promise", "promised", "promises", "comprise", "comprises", "comprised",
+                      "surprise", "surprised", "surprises", "expertise", "franchise", "revise", "revised",
+                      "supervise", "supervised", "televise", "devise", "otherwise", "premise", "premises",
+                      "compromise", "enterprise", "enterprises", "merchandise", "demise", "disguise",
+                      "noise", "raise", "raised", "praise", "cruise", "wise", "rise", "arise", "precise",
+                      "concise", "incise", "excise", "chemise", "treatise", "paradise"})
 
 
 @lru_cache(maxsize=200_000)
 def us_spelling(word: str) -> str:
     """Return the American spelling of a lower-cased British word (unchanged otherwise)."""
-    if not word.isascii():
+    if not word.isascii() or word in _NOT_IZE:
         return word
     for pattern, repl in BRITISH_TO_US:
         word = pattern.sub(repl, word)
     return word
+
+
+@lru_cache(maxsize=200_000)
+def english_key(word: str) -> str:
+    """Return the exact-level key of a lower-cased English word: Snowball stem of its US spelling."""
+    if not word.isalpha():
+        return word
+    return snowball("english", us_spelling(word))
 
 
 class EnglishSpellingFilter(Filter):

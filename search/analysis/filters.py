@@ -4,6 +4,45 @@ import unicodedata
 
 from whoosh.analysis import Filter
 
+# Letters that look alike in Latin and Cyrillic. A word written mostly in one script
+# with a stray letter of the other (Есiмбекова with a Latin i, cчитать with a Latin c)
+# is repaired to its main script.
+LATIN_TO_CYRILLIC = dict(zip("aceopxyiAaBCEHKMOPTXYI", "асеорхуіАаВСЕНКМОРТХУІ"))
+CYRILLIC_TO_LATIN = dict(zip("асеорхуіјАВСЕНКМОРТХУІ", "aceopxyijABCEHKMOPTXYI"))
+
+
+def _script(ch: str) -> str | None:
+    if "a" <= ch.lower() <= "z":
+        return "latin"
+    if "\u0400" <= ch <= "\u04ff":
+        return "cyrillic"
+    return None
+
+
+def repair_homoglyphs(word: str) -> str:
+    """Return ``word`` with look-alike letters of its minority script turned into its main script."""
+    latin = cyrillic = 0
+    for ch in word:
+        s = _script(ch)
+        if s == "latin":
+            latin += 1
+        elif s == "cyrillic":
+            cyrillic += 1
+    if not latin or not cyrillic:
+        return word
+    table = LATIN_TO_CYRILLIC if cyrillic >= latin else CYRILLIC_TO_LATIN
+    return "".join(table.get(ch, ch) for ch in word)
+
+
+class HomoglyphFilter(Filter):
+    """Repair words that mix Latin and Cyrillic look-alike letters."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if not t.text.isascii():
+                t.text = repair_homoglyphs(t.text)
+            yield t
+
 
 class NormalizeFilter(Filter):
     """Fold case and bring text to Unicode NFC (so composed and decomposed letters match)."""
@@ -28,7 +67,7 @@ class YoFilter(Filter):
 
 
 class MinLengthFilter(Filter):
-    """Drop tokens shorter than ``minsize`` characters (initials, stray letters)."""
+    """Drop tokens shorter than ``minsize`` characters (initials, stray letters); keep numbers."""
 
     def __init__(self, minsize: int = 2):
         self.minsize = minsize
@@ -40,3 +79,13 @@ class MinLengthFilter(Filter):
         for t in tokens:
             if len(t.text) >= self.minsize or t.text.isdigit():
                 yield t
+
+
+def is_latin_word(word: str) -> bool:
+    """Return whether ``word`` is written in Latin letters (digits allowed)."""
+    return word.isascii() and any(ch.isalpha() for ch in word)
+
+
+def has_cyrillic(word: str) -> bool:
+    """Return whether ``word`` holds a Cyrillic letter."""
+    return any("\u0400" <= ch <= "\u04ff" for ch in word)

@@ -1,10 +1,15 @@
-"""Russian: pymorphy3 lemmas, with the Snowball stem for words the dictionary does not know."""
+"""Russian: pymorphy3 lemmas (exact level) and derivational family keys (family level)."""
 
 from functools import lru_cache
+from pathlib import Path
 
 from whoosh.analysis import Filter
 
+from search.analysis.english import english_key
+from search.analysis.filters import has_cyrillic, is_latin_word
 from search.analysis.stemmers import snowball
+
+_DATA = Path(__file__).parent / "data"
 
 
 @lru_cache(maxsize=None)
@@ -15,19 +20,19 @@ def morph():
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
-def _has_cyrillic(word: str) -> bool:
-    return any("а" <= ch <= "я" or ch == "ё" for ch in word)
+def _is_russian(word: str) -> bool:
+    return has_cyrillic(word)
 
 
 @lru_cache(maxsize=500_000)
 def lemma(word: str) -> str:
-    """Return the index key of a lower-cased Russian word form.
+    """Return the exact-level key of a lower-cased Russian word form.
 
-    A dictionary word maps to its lemma. A word the dictionary does not know maps to its
-    Snowball stem: pymorphy3's *predicted* lemmas split one paradigm into several
+    A dictionary word maps to its lemma (ё folded). A word the dictionary does not know maps
+    to its Snowball stem: pymorphy3's *predicted* lemmas split one paradigm into several
     (миелома/миелом, варфарин/варфарина), while the stem stays the same across forms.
     """
-    if not _has_cyrillic(word):
+    if not _is_russian(word):
         return word
     analyser = morph()
     if analyser.word_is_known(word):
@@ -35,10 +40,127 @@ def lemma(word: str) -> str:
     return snowball("russian", word)
 
 
+# Suffix rules from an adjective's (or -ость noun's) stem to its family's stem, longest
+# first; each replacement is tried in order and kept only if it is the stem of a real word.
+FAMILY_RULES: list[tuple[str, tuple[str, ...]]] = [
+    ("отическ", ("оз",)),  # тромботический → тромбоз
+    ("ическ", ("ик", "и", "")),  # клинический → клиника; гематологический → гематология
+    ("ативн", ("ац",)),  # информативный → информация
+    ("ционн", ("ц",)),  # инновационный → инновация
+    ("иальн", ("иал", "и")),
+    ("альн", ("ал", "")),
+    ("инск", ("ин",)),  # медицинский → медицина
+    ("ельн", ("ел", "")),
+    ("ск", ("", "с")),  # казахстанский → Казахстан
+    ("чн", ("к", "ц", "")),  # научный → наука
+    ("ян", ("",)),  # кровяной → кровь
+    ("ов", ("",)),
+    ("н", ("",)),  # костный → кость
+]
+NOUN_RULES = [("ост", ("",))]  # активность → активный → …
+
+# Prefixes of medical and scientific compounds: онкогематология is not in the dictionary,
+# but гематология is.
+KNOWN_PREFIXES = (
+    "онко", "гемато", "нейро", "кардио", "иммуно", "микро", "макро", "анти", "гипер", "гипо", "пост",
+    "пред", "пара", "псевдо", "мульти", "поли", "транс", "интер", "супер", "ультра", "нано", "био",
+    "радио", "электро", "авто", "теле", "гидро", "термо", "пато", "фото", "эндо", "экзо", "мета",
+)
+
+_KEEP_LEMMA_TAGS = frozenset({"Name", "Surn", "Patr"})
+_ADJECTIVE_POS = frozenset({"ADJF", "ADJS", "COMP"})
+
+
+@lru_cache(maxsize=None)
+def family_blocklist() -> frozenset[str]:
+    """Return the reviewed family keys that must not join words."""
+    lines = (_DATA / "ru_family_blocklist.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _in_dictionary(stem: str) -> bool:
+    from search.analysis.dictionary import lemma_stems
+
+    return len(stem) >= 3 and stem in lemma_stems()
+
+
+def _as_key(candidate: str) -> str | None:
+    """Return the family key a rule's candidate stands for: the dictionary stem it is, or whose word it is."""
+    if _in_dictionary(candidate):
+        return candidate
+    stemmed = snowball("russian", candidate)  # казахстан → казахста, the stem of the lemma «казахстан»
+    return stemmed if stemmed != candidate and _in_dictionary(stemmed) else None
+
+
+def _after_known_prefix(stem: str) -> bool:
+    """Return whether ``stem`` is a known prefix plus a dictionary stem (онкогематолог)."""
+    for prefix in KNOWN_PREFIXES:
+        if stem.startswith(prefix) and len(stem) - len(prefix) >= 4 and _in_dictionary(stem[len(prefix):]):
+            return True
+    return False
+
+
+def _apply(stem: str, rules) -> str:
+    for suffix, replacements in rules:
+        if stem.endswith(suffix) and len(stem) > len(suffix) + 1:
+            base = stem[: -len(suffix)]
+            # A real word first; a prefixed compound of one only when no real word fits.
+            for repl in replacements:
+                key = _as_key(base + repl)
+                if key:
+                    return key
+            for repl in replacements:
+                if _after_known_prefix(base + repl):
+                    return base + repl
+            return stem
+    return stem
+
+
+@lru_cache(maxsize=500_000)
+def family(word: str) -> str:
+    """Return the derivational family key of a lower-cased Russian word form.
+
+    Nouns and adjectives of one family share a key (гематология, гематологический →
+    ``гематолог``; наука, научный → ``наук``); names, verbs and adverbs keep their lemma,
+    and keys on the block-list fall back to the lemma.
+    """
+    if not _is_russian(word):
+        return word
+    analyser = morph()
+    exact = lemma(word)
+    if analyser.word_is_known(word):
+        parse = analyser.parse(word)[0]
+        tag = parse.tag
+        if tag.grammemes & _KEEP_LEMMA_TAGS:
+            return exact
+        if tag.POS == "NOUN":
+            stem = snowball("russian", exact)
+            reduced = _apply(stem, NOUN_RULES)
+            key = _apply(reduced, FAMILY_RULES) if reduced != stem else stem
+        elif tag.POS in _ADJECTIVE_POS:
+            key = _apply(snowball("russian", exact), FAMILY_RULES)
+        else:
+            return exact
+    else:
+        key = _apply(snowball("russian", word), FAMILY_RULES)
+    return exact if key in family_blocklist() else key
+
+
 class RussianLemmaFilter(Filter):
-    """Replace each Cyrillic token with its lemma (or stem, for unknown words)."""
+    """Replace each Cyrillic token with its lemma (or stem, for unknown words); Latin words get their English key."""
 
     def __call__(self, tokens):
         for t in tokens:
-            t.text = lemma(t.text)
+            text = t.text
+            t.text = english_key(text) if is_latin_word(text) else lemma(text)
             yield t
+
+
+class RussianFamilyFilter(Filter):
+    """Replace each Cyrillic token with its derivational family key; drop other tokens."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if _is_russian(t.text):
+                t.text = family(t.text)
+                yield t

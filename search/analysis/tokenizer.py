@@ -1,13 +1,76 @@
-"""Split text into word tokens."""
+"""Split text into word tokens, keeping hyphenated words both whole and in parts."""
 
-from whoosh.analysis import RegexTokenizer
+import re
 
-# A word is a run of letters and digits; an inner apostrophe (English "patient's",
-# Kazakh transliterations) stays inside the word. Hyphens split words for now: each
-# part is searchable on its own.
-WORD_PATTERN = r"[^\W_]+(?:['\u2019][^\W_]+)*"
+from whoosh.analysis import Token, Tokenizer
+
+HYPHENS = "-\u2010\u2011\u2012\u2013\u00ad"
+_PART = r"[^\W_]+(?:['\u2019][^\W_]+)*"
+WORD = re.compile(rf"{_PART}(?:[{HYPHENS}]{_PART})*")
+_SPLIT = re.compile(rf"[{HYPHENS}]")
+
+# Kazakh case and possessive endings written after a hyphen (ЖШС-нің, COVID-19-ға): not words.
+KAZAKH_SUFFIX_PARTS = frozenset(
+    """ның нің дың дің тың тің ға ге қа ке на не а е ны ні ды ді ты ті н да де та те нда нде
+    дан ден тан тен нан нен мен бен пен менен дағы дегі тағы тегі ндағы ндегі сы сі ы і
+    лар лер дар дер тар тер ы""".split()
+)
 
 
-def word_tokenizer() -> RegexTokenizer:
+class WordTokenizer(Tokenizer):
+    """Yield words; a hyphenated word yields each part and, when indexing, the parts joined.
+
+    ``врачи-гематологи`` gives ``врачи`` and ``гематологи`` (so either part is found) and, in
+    index mode, ``врачигематологи`` at the first part's position (so ``онкогематология`` finds
+    ``онко-гематология``). A part that is only a Kazakh case ending (``ЖШС-нің``) is dropped.
+    """
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for match in WORD.finditer(value):
+            word = match.group(0)
+            start = match.start()
+            if not _SPLIT.search(word):
+                yield self._set(t, word, pos, start_char + start, start_char + match.end(), keeporiginal)
+                pos += 1
+                continue
+            parts = []
+            offset = start
+            for piece in _SPLIT.split(word):
+                if piece and not (parts and piece.lower() in KAZAKH_SUFFIX_PARTS):
+                    parts.append((piece, offset))
+                offset += len(piece) + 1
+            if len(parts) > 1 and mode != "query":
+                joined = "".join(p for p, _ in parts)
+                yield self._set(t, joined, pos, start_char + start, start_char + match.end(), keeporiginal)
+            for piece, offset in parts:
+                yield self._set(t, piece, pos, start_char + offset, start_char + offset + len(piece), keeporiginal)
+                pos += 1
+
+    @staticmethod
+    def _set(t, text, pos, startchar, endchar, keeporiginal):
+        t.text = text
+        t.boost = 1.0
+        t.stopped = False
+        if keeporiginal:
+            t.original = text
+        if t.positions:
+            t.pos = pos
+        if t.chars:
+            t.startchar, t.endchar = startchar, endchar
+        return t
+
+
+def word_tokenizer() -> WordTokenizer:
     """Return the tokenizer shared by all languages."""
-    return RegexTokenizer(expression=WORD_PATTERN)
+    return WordTokenizer()
+
+
+def dehyphenate(text: str) -> str:
+    """Return ``text`` with hyphens inside words removed (the joined form of each word)."""
+    return WORD.sub(lambda m: _SPLIT.sub("", m.group(0)), text)
