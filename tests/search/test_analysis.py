@@ -1,21 +1,52 @@
-"""Each filter alone, and each language's chain."""
+"""Each filter alone, and each level's chain."""
 
 import pytest
 from whoosh.analysis import Token
 
-from search.analysis import analyze
-from search.analysis.english import EnglishSpellingFilter, us_spelling
-from search.analysis.filters import MinLengthFilter, NormalizeFilter, YoFilter
-from search.analysis.russian import RussianLemmaFilter, lemma
+from search.analysis import analyze, analyze_positions, analyzer_for
+from search.analysis import kazakh, russian
+from search.analysis.code import CodeFilter, code_key, letter_prefix
+from search.analysis.english import EnglishSpellingFilter, english_key, us_spelling
+from search.analysis.filters import HomoglyphFilter, MinLengthFilter, NormalizeFilter, YoFilter, repair_homoglyphs
+from search.analysis.kazakh import KazakhFamilyFilter, KazakhStemFilter
+from search.analysis.russian import RussianFamilyFilter, RussianLemmaFilter, family, lemma
+from search.analysis.tokenizer import WordTokenizer, dehyphenate
 
 
-def run(filter_, *words):
+def run(filter_, *words, mode="index"):
     def tokens():
         for i, w in enumerate(words):
-            yield Token(text=w, pos=i, startchar=0, endchar=len(w))
+            yield Token(text=w, pos=i, startchar=0, endchar=len(w), mode=mode)
 
     return [t.text for t in filter_(tokens())]
 
+
+# -- tokenizer -----------------------------------------------------------------
+
+def test_tokenizer_keeps_hyphenated_word_whole_and_in_parts():
+    tokens = [(t.text, t.pos) for t in WordTokenizer()("врачи-гематологи", positions=True)]
+    assert tokens == [("врачигематологи", 0), ("врачи", 0), ("гематологи", 1)]
+
+
+def test_tokenizer_query_mode_gives_parts_only():
+    assert [t.text for t in WordTokenizer()("Усть-Каменогорск", mode="query")] == ["Усть", "Каменогорск"]
+
+
+def test_tokenizer_drops_kazakh_case_suffix_parts():
+    assert [t.text for t in WordTokenizer()("ЖШС-нің және ЖШС-мен")] == ["ЖШС", "және", "ЖШС"]
+
+
+def test_tokenizer_offsets_point_at_each_part():
+    text = "онко-гематология"
+    spans = [text[t.startchar : t.endchar] for t in WordTokenizer()(text, chars=True)]
+    assert spans == ["онко-гематология", "онко", "гематология"]
+
+
+def test_dehyphenate():
+    assert dehyphenate("онко-гематология и COVID‑19") == "онкогематология и COVID19"
+
+
+# -- language-neutral filters --------------------------------------------------------
 
 def test_normalize_folds_case_and_composes():
     assert run(NormalizeFilter(), "ГЕМАТОЛОГИЯ", "Й") == ["гематология", "й"]  # "Й" decomposed
@@ -30,8 +61,39 @@ def test_min_length_drops_initials_keeps_numbers():
 
 
 @pytest.mark.parametrize(
+    "mixed, repaired",
+    [("Есiмбекова", "Есімбекова"), ("cчитать", "считать"), ("сenter", "center"), ("hematology", "hematology")],
+)
+def test_homoglyphs_are_repaired_to_the_main_script(mixed, repaired):
+    assert repair_homoglyphs(mixed) == repaired
+    assert run(HomoglyphFilter(), mixed) == [repaired]
+
+
+# -- code level -----------------------------------------------------------------------
+
+def test_code_filter_keeps_only_codes_when_indexing():
+    assert run(CodeFilter(), "ХМЛ", "лечение", "B12", "2019", "Forum") == ["хмл", "b12", "2019"]
+
+
+def test_code_filter_takes_every_query_word():
+    assert run(CodeFilter(), "хмл", "лечение", mode="query") == ["хмл", "лечение"]
+
+
+def test_code_keys_fold_cyrillic_lookalikes_in_short_codes():
+    assert code_key("В12") == code_key("B12") == "b12"
+    assert code_key("ВОЗ") == "воз"  # an abbreviation without digits stays Cyrillic
+
+
+def test_code_letter_prefix():
+    assert letter_prefix("abl1") == "abl" and letter_prefix("b12") is None and letter_prefix("2019") is None
+    assert analyze(None, "BCR-ABL1", level="code") == ["bcrabl1", "bcrabl", "bcr", "abl1", "abl"]
+
+
+# -- Russian --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
     "form, key",
-    [("гематологии", "гематология"), ("крови", "кровь"), ("кровью", "кровь"), ("лечения", "лечение")],
+    [("гематологии", "гематология"), ("крови", "кровь"), ("кровью", "кровь"), ("лечения", "лечение"), ("учёта", "учет")],
 )
 def test_russian_lemma(form, key):
     assert lemma(form) == key
@@ -41,9 +103,76 @@ def test_unknown_russian_words_share_a_stem():
     assert len({lemma(w) for w in ("варфарина", "варфарину", "варфарином", "варфарин")}) == 1
 
 
-def test_russian_lemma_filter_leaves_latin_alone():
-    assert run(RussianLemmaFilter(), "hematology", "b12") == ["hematology", "b12"]
+def test_russian_lemma_filter_gives_latin_words_their_english_key():
+    assert run(RussianLemmaFilter(), "hematology", "гематологии") == ["hematolog", "гематология"]
 
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("гематология", "гематологической"), ("наука", "научных"), ("медицина", "медицинской"), ("кровь", "кровяные"),
+     ("кость", "костного"), ("Казахстан", "казахстанских"), ("клиника", "клинический"), ("онкогематология", "онкогематологических")],
+)
+def test_russian_family_joins_noun_and_adjective(a, b):
+    assert family(a.lower()) == family(b.lower())
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("часть", "частный"), ("наличие", "наличный"), ("кровь", "кровать"), ("наука", "научиться"),
+     ("пивоварова", "пивовар"), ("медицина", "медик"), ("гематология", "гемостаз")],
+)
+def test_russian_family_keeps_apart(a, b):
+    assert family(a) != family(b)
+
+
+def test_family_block_list_is_reviewed_data():
+    assert "част" in russian.family_blocklist() and "налич" in russian.family_blocklist()
+
+
+def test_russian_family_filter_drops_latin_words():
+    assert run(RussianFamilyFilter(), "hematology", "научной") == ["наук"]
+
+
+# -- Kazakh ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ["гематология", "гематологияны", "гематологиясы", "гематологияға"],
+        ["пациент", "пациенттерге", "пациенттердің", "пациентке"],
+        ["мектеп", "мектебі", "мектебінің", "мектепке"],
+        ["орталық", "орталығы", "орталығының", "орталыққа"],
+        ["дәрігер", "дәрігерлер", "дәрігерлеріне"],
+        ["ем", "емі", "емге"],
+        ["жас", "жасы", "жасында"],
+        ["қан", "қанның", "қандағы"],
+        ["ауру", "аурулары", "ауруларды"],
+    ],
+)
+def test_kazakh_forms_share_a_stem(forms):
+    assert len({kazakh.stem(f) for f in forms}) == 1, {f: kazakh.stem(f) for f in forms}
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("орталық", "орта"), ("орталық", "ортада"), ("дәрігер", "дәрі"), ("ем", "емес"), ("жас", "жасуша"),
+     ("қан", "қана"), ("қан", "қандай"), ("ауру", "аурухана")],
+)
+def test_kazakh_harmony_keeps_apart(a, b):
+    assert kazakh.stem(a) != kazakh.stem(b)
+
+
+def test_kazakh_family_strips_derivation_but_not_blocked_stems():
+    assert kazakh.family("гематологиялық") == kazakh.family("гематологиясы")
+    assert kazakh.family("орталық") != kazakh.family("орта")
+
+
+def test_kazakh_filters():
+    assert run(KazakhStemFilter(), "мектебі", "Forum".lower()) == ["мектеп", "forum"]
+    assert run(KazakhFamilyFilter(), "гематологиялық", "forum") == ["гематология"]
+
+
+# -- English --------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
     "british, american",
@@ -55,13 +184,20 @@ def test_british_spellings_fold(british, american):
 
 
 def test_spelling_filter_keeps_other_words():
-    assert run(EnglishSpellingFilter(), "hematology", "paint", "aerial") == ["hematology", "paint", "aerial"]
+    assert run(EnglishSpellingFilter(), "hematology", "paint", "aerial", "advise") == ["hematology", "paint", "aerial", "advise"]
 
 
-def test_english_chain_joins_inflections():
-    assert analyze("en", "studies")[0] == analyze("en", "study")[0]
-    assert analyze("en", "Haematological")[0] == analyze("en", "hematology")[0][: len(analyze("en", "Haematological")[0])]
+@pytest.mark.parametrize("a, b", [("study", "studies"), ("hematology", "haematologists"), ("leukaemia", "leukemias")])
+def test_english_keys_join(a, b):
+    assert english_key(us_spelling(a)) == english_key(us_spelling(b))
 
+
+def test_english_keys_keep_apart():
+    assert english_key("student") != english_key("study")
+    assert english_key("leukocytes") != english_key("leukemia")
+
+
+# -- chains ---------------------------------------------------------------------------
 
 def test_russian_chain_drops_stop_words_and_initials():
     assert analyze("ru", "Пивоварова И. А. и гематология") == ["пивоваров", "гематология"]
@@ -69,12 +205,15 @@ def test_russian_chain_drops_stop_words_and_initials():
 
 def test_offsets_point_at_the_original_words():
     text = "Развитие гематологической помощи"
-    from search.analysis import analyzer_for
-
     # Whoosh reuses one Token object: read each while iterating.
     spans = [text[t.startchar : t.endchar] for t in analyzer_for("ru")(text, chars=True)]
     assert spans == ["Развитие", "гематологической", "помощи"]
 
 
-def test_kazakh_chain_folds_case_and_drops_stop_words():
-    assert analyze("kk", "Гематология орталығы және пациенттер") == ["гематология", "орталығы", "пациенттер"]
+def test_kazakh_chain():
+    assert analyze("kk", "Гематология орталығы және пациенттерге") == ["гематология", "орталық", "пациент"]
+
+
+def test_query_positions_group_alternatives():
+    assert analyze_positions(None, "BCR-ABL1", level="code") == [["bcr"], ["abl1"]]
+    assert analyze_positions("ru", "костного мозга") == [["костный"], ["мозг"]]

@@ -46,7 +46,7 @@ def test_engine_syntax_is_plain_text(text):
     kinds = {type(x) for x in q.leaves()}
     assert kinds <= {wq.Term, wq.Phrase}, kinds
     fields = {x.fieldname for x in q.leaves()}
-    assert all(f.startswith(("title_", "body_")) for f in fields), fields
+    assert all(f.startswith(("title_", "body_", "family_")) or f == "code" for f in fields), fields
 
 
 def test_too_long_query_is_refused():
@@ -59,10 +59,30 @@ def test_too_many_terms_are_refused():
         parse(" ".join(f"w{i}" for i in range(MAX_TERMS + 1)))
 
 
-def test_only_stop_words_leave_nothing_to_search():
-    assert to_whoosh(parse("и в на"), languages=("ru",)) is None
+def walk(q):
+    yield q
+    for child in q.children():
+        yield from walk(child)
 
 
-def test_hyphenated_word_is_searched_as_adjacent_parts():
-    q = to_whoosh(parse("Усть-Каменогорск"), languages=("ru",))
-    assert any(isinstance(x, wq.Phrase) for x in q.children())
+def test_only_punctuation_leaves_nothing_to_search():
+    assert to_whoosh(parse("!!! ... ---")) is None
+
+
+def test_stop_words_are_not_searched_as_words():
+    q = to_whoosh(parse("и в на"))
+    assert not any(getattr(x, "fieldname", "").startswith(("body_ru", "title_ru")) for x in walk(q))
+
+
+def test_hyphenated_word_is_searched_as_adjacent_parts_and_joined():
+    q = to_whoosh(parse("Усть-Каменогорск"))
+    phrases = [x for x in walk(q) if isinstance(x, wq.Phrase)]
+    assert any(x.fieldname == "body_ru" and x.words == ["уст", "каменогорск"] for x in phrases)
+    assert any(isinstance(x, wq.Term) and x.fieldname == "body_ru" and x.text == "устькаменогорск" for x in walk(q))
+
+
+def test_synonyms_add_alternatives():
+    from search.synonyms import default
+
+    q = to_whoosh(parse("ХМЛ"), synonyms=default())
+    assert any(isinstance(x, wq.Term) and x.text == "cml" for x in walk(q))
