@@ -12,10 +12,13 @@ from search import transliteration
 from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyze
 from search.analysis import layout
 from search.analysis.filters import has_cyrillic, is_latin_word
+from search.analysis.kazakh import has_kazakh_letters
 from search.query import Clause, ParsedQuery, unparse
 from search.schema import CODE_FIELD, SPELL_FIELD, body_field, family_field, title_field
 
 TRANSLITERATION_BOOST = 0.6
+# Kazakh letters and the Russian letters people type for them on a Russian keyboard.
+_KAZAKH_FOLD = str.maketrans("әғқңөұүһі", "агкноууhи")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,19 @@ class Vocabulary:
                 return True
         keys = analyze(None, text, mode="query", level="code")
         return bool(keys) and all(self._has(CODE_FIELD, k) for k in keys)
+
+    def kazakh_spellings(self, word: str) -> list[str]:
+        """Return indexed words spelt like ``word`` but with Kazakh letters (Талдыкорган → Талдықорған)."""
+        keys = analyze(None, word, level="spell")
+        if len(keys) != 1 or not has_cyrillic(keys[0]) or has_kazakh_letters(keys[0]):
+            return []
+        word = keys[0]
+        folded = word.translate(_KAZAKH_FOLD)
+        found = []
+        for candidate in self.reader.terms_within(SPELL_FIELD, word, 2, prefix=1):
+            if candidate != word and has_kazakh_letters(candidate) and candidate.translate(_KAZAKH_FOLD) == folded:
+                found.append(candidate)
+        return found
 
     def nearest(self, word: str) -> str | None:
         """Return the indexed word nearest to ``word`` (1 edit, 2 for long words), the commonest on ties."""
@@ -135,19 +151,33 @@ def correct(text: str, parsed: ParsedQuery, vocab: Vocabulary) -> tuple[ParsedQu
 
 
 def transliterations(parsed: ParsedQuery, vocab: Vocabulary) -> dict[Clause, list[tuple[str, float]]]:
-    """Return, per word, its spellings in the other script that the index knows (Pivovarova ↔ Пивоварова)."""
+    """Return, per word, other spellings of it that the index knows.
+
+    A name or place typed in the other script (Pivovarova ↔ Пивоварова, Taldykorgan →
+    Талдықорған), spelt by another transliteration (Kemaykin ↔ Kemaikin), or Kazakh typed with
+    Russian letters (Талдыкорган → Талдықорған).
+    """
     out: dict[Clause, list[tuple[str, float]]] = {}
     for group in parsed.groups:
         for clause in group:
-            if clause.phrase or len(clause.text) < 3:
+            text = clause.text
+            if clause.phrase or len(text) < 3 or not text.isalpha():
                 continue
-            if is_latin_word(clause.text) and clause.text.isalpha():
-                candidates = transliteration.to_cyrillic(clause.text)
-            elif has_cyrillic(clause.text) and clause.text.isalpha():
-                candidates = transliteration.to_latin(clause.text)
-            else:
-                continue
-            known = [(c, TRANSLITERATION_BOOST) for c in candidates if vocab.knows(c)]
+            candidates: list[str] = []
+            if is_latin_word(text):
+                for cyrillic in transliteration.to_cyrillic(text):
+                    candidates.append(cyrillic)
+                    candidates.extend(transliteration.to_latin(cyrillic))
+            elif has_cyrillic(text):
+                candidates.extend(transliteration.to_latin(text))
+            known = []
+            for c in candidates:
+                if c.lower() != text.lower() and c not in known and vocab.knows(c):
+                    known.append(c)
+            for c in list(known) + ([text] if has_cyrillic(text) else []):
+                for spelling in vocab.kazakh_spellings(c):
+                    if spelling not in known:
+                        known.append(spelling)
             if known:
-                out[clause] = known[:2]
+                out[clause] = [(c, TRANSLITERATION_BOOST) for c in known[:4]]
     return out

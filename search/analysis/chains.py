@@ -16,25 +16,36 @@ from whoosh.lang.stopwords import stoplists
 from search.analysis import kazakh
 from search.analysis.code import CodeFilter
 from search.analysis.english import EnglishSpellingFilter, EnglishStemFilter
-from search.analysis.filters import HomoglyphFilter, MinLengthFilter, NormalizeFilter, YoFilter
+from search.analysis.filters import (
+    HomoglyphFilter,
+    MinLengthFilter,
+    NormalizeFilter,
+    ProperNameFilter,
+    RussianLettersFilter,
+    YoFilter,
+)
 from search.analysis.kazakh import KazakhFamilyFilter, KazakhStemFilter
-from search.analysis.russian import RussianFamilyFilter, RussianLemmaFilter
+from search.analysis.russian import RussianFamilyFilter, RussianLemmaFilter, proper_names
 from search.analysis.tokenizer import word_tokenizer
 
 LANGUAGES = ("kk", "ru", "en")
 FAMILY_LANGUAGES = ("ru", "kk")
 
-_STOP = {"ru": frozenset(stoplists["ru"]), "en": frozenset(stoplists["en"]), "kk": kazakh.STOP_WORDS}
+# One stop list for every language: a query is analysed by all analysers, and a word that is
+# a stop word in one language must not become a required word in another («of», «и»).
+STOP_WORDS = frozenset(stoplists["ru"]) | frozenset(stoplists["en"]) | kazakh.STOP_WORDS
 
 
 def _words(lang: str | None = None):
-    """Words → look-alike letters repaired → case folded (→ ё folded) → no initials (→ no stop words)."""
-    chain = word_tokenizer() | HomoglyphFilter() | NormalizeFilter()
-    if lang in (None, "ru"):
-        chain = chain | YoFilter()
+    """Words → look-alike letters repaired → case folded → letters folded → no initials (→ no stop words)."""
+    chain = word_tokenizer() | HomoglyphFilter()
+    if lang == "ru":
+        chain = chain | ProperNameFilter(proper_names())
+    chain = chain | NormalizeFilter()
+    chain = chain | (RussianLettersFilter() if lang == "ru" else YoFilter())
     chain = chain | MinLengthFilter(2)
     if lang:
-        chain = chain | StopFilter(stoplist=_STOP[lang], minsize=1)
+        chain = chain | StopFilter(stoplist=STOP_WORDS, minsize=1)
     return chain
 
 
@@ -64,8 +75,8 @@ def kazakh_family_analyzer():
 
 
 def code_analyzer():
-    """Code level: abbreviations, codes and numbers, lower-cased."""
-    return word_tokenizer() | HomoglyphFilter() | CodeFilter()
+    """Code level: abbreviations, codes and numbers, lower-cased (a query's stop words left out)."""
+    return word_tokenizer() | HomoglyphFilter() | CodeFilter() | MinLengthFilter(2) | StopFilter(stoplist=STOP_WORDS, minsize=1)
 
 
 def spell_analyzer():

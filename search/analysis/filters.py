@@ -66,6 +66,34 @@ class YoFilter(Filter):
             yield t
 
 
+class RussianLettersFilter(Filter):
+    """Fold «ё» to «е» and the Kazakh «і» to «и» in Russian words (Есімбекова, Есимбекова, Есiмбекова are one name)."""
+
+    _TABLE = str.maketrans("ёі", "еи")
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = t.text.translate(self._TABLE)
+            yield t
+
+
+class ProperNameFilter(Filter):
+    """Mark capitalised words that are listed place names, so later filters keep them as written."""
+
+    def __init__(self, names: frozenset[str] = frozenset()):
+        self.names = names
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.names == other.names
+
+    def __call__(self, tokens):
+        names = self.names
+        for t in tokens:
+            text = t.text
+            t.proper = bool(text[:1].isupper() and not text.isupper() and text.casefold() in names)
+            yield t
+
+
 class MinLengthFilter(Filter):
     """Drop tokens shorter than ``minsize`` characters (initials, stray letters); keep numbers."""
 

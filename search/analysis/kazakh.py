@@ -15,6 +15,7 @@ from whoosh.analysis import Filter
 
 from search.analysis.english import english_key
 from search.analysis.filters import has_cyrillic, is_latin_word
+from search.analysis.stemmers import snowball
 
 # Kazakh-only letters: a text holding them is Kazakh, not Russian.
 KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
@@ -88,6 +89,8 @@ PLURAL = [
     ("тар", after_voiceless, None), ("тер", after_voiceless, None),
 ]
 DERIVATION = [
+    ("ландыру", None, None), ("лендіру", None, None), ("дандыру", None, None), ("дендіру", None, None),
+    ("тандыру", None, None), ("тендіру", None, None),  # цифрландыру → цифр
     ("лық", _after(VOWELS | frozenset("руй")), None), ("лік", _after(VOWELS | frozenset("руй")), None),
     ("дық", _after(frozenset("лмнңзж")), None), ("дік", _after(frozenset("лмнңзж")), None),
     ("тық", after_voiceless, None), ("тік", after_voiceless, None),
@@ -139,12 +142,16 @@ def _devoice(stem: str) -> str:
     return stem[:-1] + DEVOICE[last] if last in DEVOICE else stem
 
 
+def _strip(word: str) -> str:
+    return min(analyses(word), key=len)
+
+
 @lru_cache(maxsize=500_000)
 def stem(word: str) -> str:
     """Return the exact-level key of a lower-cased Kazakh word: the longest inflectional strip, devoiced."""
     if not has_cyrillic(word):
         return word
-    return _devoice(min(analyses(word), key=len))
+    return _devoice(_strip(word))
 
 
 @lru_cache(maxsize=None)
@@ -155,17 +162,26 @@ def family_blocklist() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
+LOANWORD_MIN = 6
+
+
 @lru_cache(maxsize=500_000)
 def family(word: str) -> str:
-    """Return the family key of a lower-cased Kazakh word: its stem without a derivational suffix."""
-    base = stem(word)
+    """Return the family key of a lower-cased Kazakh word: its stem without a derivational suffix.
+
+    A long stem without Kazakh-only letters is a Russian loan (нефрология, нефролог): it gets
+    its Russian Snowball stem too, so the loan's own derivatives join it.
+    """
     if not has_cyrillic(word):
-        return base
+        return word
+    base = _strip(word)  # not devoiced yet: a loan keeps its Russian spelling (нефролог, not нефролок)
     for shorter, _, _ in _strip_one(base, DERIVATION):
-        shorter = _devoice(shorter)
-        if shorter not in family_blocklist():
-            return shorter
-    return base
+        if _devoice(shorter) not in family_blocklist():
+            base = shorter
+            break
+    if len(base) >= LOANWORD_MIN and not has_kazakh_letters(base):
+        return snowball("russian", base)
+    return _devoice(base)
 
 
 def has_kazakh_letters(text: str) -> bool:

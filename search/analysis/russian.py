@@ -57,7 +57,13 @@ FAMILY_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("ов", ("",)),
     ("н", ("",)),  # костный → кость
 ]
-NOUN_RULES = [("ост", ("",))]  # активность → активный → …
+# Nouns derived from adjectives or nouns: активность → активный, цифровизация → цифровой,
+# резидентура → резидент. The result goes on through FAMILY_RULES.
+NOUN_RULES = [("изац", ("",)), ("ост", ("",)), ("ур", ("",))]
+# Verbs in -овать/-ировать belong with their nouns in -ация (аккредитовать, аккредитованный →
+# аккредитация); other verbs keep their lemma (лечить is not отделение's «отдельный»).
+VERB_RULES = [("ирова", ("ац",)), ("ова", ("ац",))]
+_VERB_POS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
 
 # Prefixes of medical and scientific compounds: онкогематология is not in the dictionary,
 # but гематология is.
@@ -81,7 +87,7 @@ def family_blocklist() -> frozenset[str]:
 def _in_dictionary(stem: str) -> bool:
     from search.analysis.dictionary import lemma_stems
 
-    return len(stem) >= 3 and stem in lemma_stems()
+    return len(stem) >= 4 and stem in lemma_stems()
 
 
 def _as_key(candidate: str) -> str | None:
@@ -139,11 +145,23 @@ def family(word: str) -> str:
             key = _apply(reduced, FAMILY_RULES) if reduced != stem else stem
         elif tag.POS in _ADJECTIVE_POS:
             key = _apply(snowball("russian", exact), FAMILY_RULES)
+        elif tag.POS in _VERB_POS:
+            stem = snowball("russian", exact)
+            key = _apply(stem, VERB_RULES)
+            if key == stem:
+                return exact
         else:
             return exact
-    else:
-        key = _apply(snowball("russian", word), FAMILY_RULES)
+    else:  # unknown to the dictionary: it may be a noun or an adjective
+        key = _apply(_apply(snowball("russian", word), NOUN_RULES), FAMILY_RULES)
     return exact if key in family_blocklist() else key
+
+
+@lru_cache(maxsize=None)
+def proper_names() -> frozenset[str]:
+    """Return the place names kept as written when capitalised (Семей is not «семей» of «семья»)."""
+    lines = (_DATA / "ru_proper_names.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 class RussianLemmaFilter(Filter):
@@ -152,7 +170,10 @@ class RussianLemmaFilter(Filter):
     def __call__(self, tokens):
         for t in tokens:
             text = t.text
-            t.text = english_key(text) if is_latin_word(text) else lemma(text)
+            if is_latin_word(text):
+                t.text = english_key(text)
+            elif not getattr(t, "proper", False):
+                t.text = lemma(text)
             yield t
 
 
@@ -162,5 +183,6 @@ class RussianFamilyFilter(Filter):
     def __call__(self, tokens):
         for t in tokens:
             if _is_russian(t.text):
-                t.text = family(t.text)
+                if not getattr(t, "proper", False):
+                    t.text = family(t.text)
                 yield t

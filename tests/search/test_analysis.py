@@ -169,7 +169,11 @@ def test_kazakh_family_strips_derivation_but_not_blocked_stems():
 
 def test_kazakh_filters():
     assert run(KazakhStemFilter(), "мектебі", "Forum".lower()) == ["мектеп", "forum"]
-    assert run(KazakhFamilyFilter(), "гематологиялық", "forum") == ["гематология"]
+    assert run(KazakhFamilyFilter(), "гематологиялық", "forum") == ["гематолог"]
+
+
+def test_kazakh_family_joins_russian_loans_to_their_derivatives():
+    assert kazakh.family("нефрологиялық") == kazakh.family("нефрологтар") == kazakh.family("нефролог")
 
 
 # -- English --------------------------------------------------------------------------

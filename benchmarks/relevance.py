@@ -1,0 +1,190 @@
+"""Relevance on the real archive: recall@10, MRR and nDCG@10 per language and kind of query.
+
+Runs every judged query of ``benchmarks/relevance/queries.tsv`` through ``GET /api/search?q=&lang=``
+of an index built from ``../shared/corpus/hemcenter-kz``, and the same queries through a
+baseline of plain Whoosh (``StemmingAnalyzer``, default query parser). Pages that are byte-for-byte
+copies under two folders share one URL and count once.
+
+    python -m benchmarks.relevance [--queries FILE] [--show-misses]
+"""
+
+import argparse
+import math
+import statistics
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus" / "hemcenter-kz"
+QUERIES = REPO / "benchmarks" / "relevance" / "queries.tsv"
+K = 10
+
+
+def load_queries(path: Path) -> list[dict]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    rows = []
+    for line in lines[1:]:
+        if line.strip():
+            values = line.split("\t")  # not csv: queries may start with a quote
+            row = dict(zip(header, values + [""] * (len(header) - len(values))))
+            row["relevant"] = [p for p in row["relevant"].split("|") if p]
+            row["must_not"] = [p for p in row["must_not"].split("|") if p]
+            rows.append(row)
+    return rows
+
+
+def score(ranked: list[str], relevant: set[str]) -> dict:
+    """Return recall@K, reciprocal rank and nDCG@K of a ranked list of page URLs."""
+    top = ranked[:K]
+    hits = [1 if u in relevant else 0 for u in top]
+    recall = sum(hits) / len(relevant)
+    rr = next((1 / (i + 1) for i, h in enumerate(hits) if h), 0.0)
+    dcg = sum(h / math.log2(i + 2) for i, h in enumerate(hits))
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(len(relevant), K)))
+    return {"recall": recall, "mrr": rr, "ndcg": dcg / ideal}
+
+
+class Poisk:
+    name = "poisk"
+
+    def __init__(self, index_dir: Path):
+        from indexer.site import Site
+        from indexer.sync import reindex
+        from web import create_app
+
+        reindex(Site.load(CORPUS), index_dir)
+        self.client = create_app({"INDEX": str(index_dir), "TESTING": True}).test_client()
+
+    def search(self, q: str, lang: str) -> list[str]:
+        r = self.client.get("/api/search", query_string={"q": q, "lang": lang, "per_page": K})
+        if r.status_code != 200:
+            return []
+        return [h["path"] for h in r.get_json()["results"]]
+
+
+class PlainWhoosh:
+    """The baseline: Whoosh's StemmingAnalyzer on title and body, its default query parser."""
+
+    name = "whoosh-stemming"
+
+    def __init__(self, index_dir: Path):
+        from whoosh import fields, index
+        from whoosh.analysis import StemmingAnalyzer
+        from whoosh.qparser import MultifieldParser
+
+        from indexer.site import Site
+        from indexer.pages import read_page
+        from indexer.walk import page_files
+
+        site = Site.load(CORPUS)
+        schema = fields.Schema(path=fields.ID(stored=True), lang=fields.ID,
+                               title=fields.TEXT(analyzer=StemmingAnalyzer(), field_boost=2.0),
+                               body=fields.TEXT(analyzer=StemmingAnalyzer()))
+        index_dir.mkdir(parents=True, exist_ok=True)
+        ix = index.create_in(str(index_dir), schema)
+        with ix.writer() as w:
+            for f in page_files(site.pages_dir):
+                p = read_page(site, f)
+                if p.published and p.routable:
+                    w.add_document(path=p.path, lang=p.lang, title=p.title, body=p.body)
+        self.searcher = ix.searcher()
+        self.parser = MultifieldParser(["title", "body"], schema)
+
+    def search(self, q: str, lang: str) -> list[str]:
+        from whoosh.query import Term
+
+        try:
+            query = self.parser.parse(q)
+        except Exception:
+            return []
+        return [h["path"] for h in self.searcher.search(query, filter=Term("lang", lang), limit=K)]
+
+
+def url_of(paths_to_url: dict, path: str) -> str:
+    return paths_to_url.get(path, path)
+
+
+def evaluate(engine, queries, urls) -> dict:
+    per = []
+    for row in queries:
+        ranked_paths = engine.search(row["query"], row["lang"])
+        ranked = []
+        for p in ranked_paths:
+            u = url_of(urls, p)
+            if u not in ranked:
+                ranked.append(u)
+        must_not = {url_of(urls, p) for p in row["must_not"]}
+        result = {"row": row, "ranked": ranked, "violations": len(must_not & set(ranked[:K]))}
+        if row["kind"] == "nonsense":
+            result["nonsense_ok"] = not ranked
+        else:
+            result.update(score(ranked, {url_of(urls, p) for p in row["relevant"]}))
+        per.append(result)
+    return per
+
+
+def summarise(per, key=lambda r: "all"):
+    groups = defaultdict(list)
+    for r in per:
+        if "recall" in r:
+            groups[key(r)].append(r)
+    return {
+        g: (len(rs), statistics.mean(r["recall"] for r in rs), statistics.mean(r["mrr"] for r in rs),
+            statistics.mean(r["ndcg"] for r in rs))
+        for g, rs in sorted(groups.items())
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queries", type=Path, default=QUERIES)
+    parser.add_argument("--show-misses", action="store_true", help="list queries with recall below 1")
+    parser.add_argument("--no-baseline", action="store_true")
+    args = parser.parse_args(argv)
+    if not CORPUS.is_dir():
+        print(f"the real archive is not at {CORPUS}", file=sys.stderr)
+        return 2
+    queries = load_queries(args.queries)
+
+    from indexer.pages import read_page
+    from indexer.site import Site
+    from indexer.walk import page_files
+
+    site = Site.load(CORPUS)
+    urls = {}
+    for f in page_files(site.pages_dir):
+        p = read_page(site, f)
+        urls[p.path] = p.url
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engines = [Poisk(Path(tmp, "poisk"))]
+        if not args.no_baseline:
+            engines.append(PlainWhoosh(Path(tmp, "plain")))
+        results = {e.name: evaluate(e, queries, urls) for e in engines}
+
+    print(f"{len(queries)} judged queries ({args.queries.name}); recall@{K} / MRR / nDCG@{K}\n")
+    print(f"| engine | group | n | recall@{K} | MRR | nDCG@{K} |")
+    print("|---|---|---|---|---|---|")
+    for name, per in results.items():
+        for label, key in (("all", lambda r: "all"), ("lang", lambda r: r["row"]["lang"]), ("kind", lambda r: r["row"]["kind"])):
+            for g, (n, rec, mrr, ndcg) in summarise(per, key).items():
+                print(f"| {name} | {label if label == 'all' else label + '=' + g} | {n} | {rec:.3f} | {mrr:.3f} | {ndcg:.3f} |")
+        nonsense = [r for r in per if "nonsense_ok" in r]
+        violations = sum(r["violations"] for r in per)
+        print(f"| {name} | nonsense with no results | {sum(r['nonsense_ok'] for r in nonsense)}/{len(nonsense)} | | | |")
+        print(f"| {name} | must-not pages in a top {K} | {violations} | | | |")
+    if args.show_misses:
+        print()
+        for r in results["poisk"]:
+            if r.get("recall", 1) < 1 or r["violations"] or r.get("nonsense_ok") is False:
+                row = r["row"]
+                print(f"{row['id']} {row['lang']} {row['kind']:15} {row['query']!r}: recall {r.get('recall', '-')}, "
+                      f"violations {r['violations']}; top: {r['ranked'][:5]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
