@@ -12,7 +12,7 @@ from whoosh import highlight
 
 from search.analysis import FAMILY_LANGUAGES, analyzer_for
 from search.analysis.tokenizer import word_tokenizer
-from search.schema import CODE_FIELD, body_field, family_field, title_field
+from search.schema import CODE_FIELD, CROSS_FIELD, body_field, family_field, title_field
 
 SNIPPET_CHARS = 180
 SNIPPETS = 2
@@ -65,6 +65,8 @@ def _levels(lang: str, text_field: str, terms: dict[str, set[str]]):
         yield analyzer_for(lang, "family"), terms[family_field(lang)]
     if terms.get(CODE_FIELD):
         yield analyzer_for(None, "code"), terms[CODE_FIELD]
+    if terms.get(CROSS_FIELD):
+        yield analyzer_for(None, "cross"), terms[CROSS_FIELD]
 
 
 def matched_spans(text: str, lang: str, text_field: str, terms: dict[str, set[str]]) -> list[tuple[int, int]]:

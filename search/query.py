@@ -17,7 +17,7 @@ from whoosh import query as wq
 from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyze_positions
 from search.analysis.tokenizer import HYPHENS, dehyphenate
 from search.errors import QueryError
-from search.schema import CODE_FIELD, body_field, family_field, title_field
+from search.schema import CODE_FIELD, CROSS_FIELD, body_field, family_field, title_field
 
 MAX_QUERY_CHARS = 256
 MAX_TERMS = 32
@@ -25,6 +25,7 @@ MAX_TERMS = 32
 TITLE_BOOST = 2.0
 FAMILY_BOOST = 0.4
 CODE_BOOST = 1.0
+CROSS_BOOST = 0.3
 SYNONYM_BOOST = 0.9
 JOINED_BOOST = 0.8
 
@@ -118,8 +119,12 @@ def _sequence(fieldname: str, positions: list[list[str]], boost: float = 1.0) ->
     return wq.And([wq.Or([wq.Term(fieldname, k) for k in keys]) for keys in positions], boost=boost)
 
 
-def levels_query(text: str, boost: float = 1.0) -> wq.Query | None:
-    """Return the query of ``text`` (one word or a phrase) at every level and in every language."""
+def levels_query(text: str, boost: float = 1.0, cross: bool = True) -> wq.Query | None:
+    """Return the query of ``text`` (one word or a phrase) at every level and in every language.
+
+    ``cross`` adds the cross-script level; alternatives that are themselves another script's
+    spelling of the visitor's word (transliterations) leave it out, or they would cross back.
+    """
     parts = []
     for lang in LANGUAGES:
         positions = analyze_positions(lang, text, "exact")
@@ -128,6 +133,9 @@ def levels_query(text: str, boost: float = 1.0) -> wq.Query | None:
     for lang in FAMILY_LANGUAGES:
         parts.append(_sequence(family_field(lang), analyze_positions(lang, text, "family"), FAMILY_BOOST))
     parts.append(_sequence(CODE_FIELD, analyze_positions(None, text, "code"), CODE_BOOST))
+    cross = analyze_positions(None, text, "cross") if cross else []
+    if len(cross) == 1:  # one international term; in a phrase, every word would need a key
+        parts.append(_sequence(CROSS_FIELD, cross, CROSS_BOOST))
     parts = _unique(p for p in parts if p is not None)
     if not parts:
         return None
@@ -151,9 +159,9 @@ def clause_query(clause: Clause, synonyms=None, expansions=()) -> wq.Query | Non
         alternatives.append(levels_query(dehyphenate(clause.text), JOINED_BOOST))
     if synonyms is not None:
         for member in synonyms.expand(clause.text):
-            alternatives.append(levels_query(member, SYNONYM_BOOST))
+            alternatives.append(levels_query(member, SYNONYM_BOOST, cross=False))
     for text, boost in expansions:
-        alternatives.append(levels_query(text, boost))
+        alternatives.append(levels_query(text, boost, cross=False))
     alternatives = [q for q in alternatives if q is not None]
     if not alternatives:
         return None

@@ -6,9 +6,10 @@ from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyzer_for
 
 # Bump when the schema or any analyser changes what is indexed: the indexer then
 # rebuilds from content instead of mixing old and new keys.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 CODE_FIELD = "code"
+CROSS_FIELD = "cross"
 SPELL_FIELD = "spell"
 
 # Largest epoch second we store: "never unpublished".
@@ -74,6 +75,7 @@ def build_schema() -> fields.Schema:
     for lang in FAMILY_LANGUAGES:
         schema.add(family_field(lang), fields.TEXT(analyzer=analyzer_for(lang, "family"), phrase=True))
     schema.add(CODE_FIELD, fields.TEXT(analyzer=analyzer_for(None, "code"), phrase=True))
+    schema.add(CROSS_FIELD, fields.TEXT(analyzer=analyzer_for(None, "cross"), phrase=False))
     # The words as written: the vocabulary that typo and keyboard-layout corrections draw on.
     schema.add(SPELL_FIELD, fields.TEXT(analyzer=analyzer_for(None, "spell"), phrase=False))
     return schema

@@ -5,6 +5,7 @@ Levels, each indexed in its own fields and queried together:
 - ``exact``: a word's lemma or stem in its language (kk, ru, en);
 - ``family``: a derivational family key (ru, kk): гематология ~ гематологический;
 - ``code``: abbreviations, codes and numbers, language-neutral (ХМЛ, B12, BCR-ABL1);
+- ``cross``: international terms across scripts (гематология ~ hematology);
 - ``spell``: the words as written (folded), the vocabulary for typo and layout corrections.
 """
 
@@ -15,6 +16,7 @@ from whoosh.lang.stopwords import stoplists
 
 from search.analysis import kazakh
 from search.analysis.code import CodeFilter
+from search.analysis.crossscript import CrossScriptFilter
 from search.analysis.english import EnglishSpellingFilter, EnglishStemFilter
 from search.analysis.filters import (
     HomoglyphFilter,
@@ -79,6 +81,11 @@ def code_analyzer():
     return word_tokenizer() | HomoglyphFilter() | CodeFilter() | MinLengthFilter(2) | StopFilter(stoplist=STOP_WORDS, minsize=1)
 
 
+def cross_analyzer():
+    """Cross-script level: international terms' consonant skeletons, tagged with their script."""
+    return _words(None) | StopFilter(stoplist=STOP_WORDS, minsize=1) | CrossScriptFilter()
+
+
 def spell_analyzer():
     """Spelling vocabulary: the words as written, folded."""
     return _words(None)
@@ -91,6 +98,7 @@ _FACTORIES = {
     ("family", "ru"): russian_family_analyzer,
     ("family", "kk"): kazakh_family_analyzer,
     ("code", None): code_analyzer,
+    ("cross", None): cross_analyzer,
     ("spell", None): spell_analyzer,
 }
 
