@@ -1,7 +1,7 @@
 """A :class:`Page` → the fields of its index document."""
 
 from search.analysis import FAMILY_LANGUAGES
-from search.schema import CODE_FIELD, CROSS_FIELD, FOREVER, SPELL_FIELD, body_field, family_field, title_field
+from search.schema import CODE_FIELD, CROSS_FIELD, CROSS_TITLE_FIELD, FOREVER, SPELL_FIELD, body_field, family_field, title_field
 
 from indexer.pages import Page
 
@@ -10,7 +10,7 @@ def to_document(page: Page) -> dict:
     """Return the Whoosh document of ``page``."""
     date = page.date
     text = f"{page.title}\n{page.body}"
-    levels = {CODE_FIELD: text, CROSS_FIELD: text, SPELL_FIELD: text}
+    levels = {CODE_FIELD: text, CROSS_FIELD: page.body, CROSS_TITLE_FIELD: page.title, SPELL_FIELD: text}
     if page.lang in FAMILY_LANGUAGES:
         levels[family_field(page.lang)] = text
     return {

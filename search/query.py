@@ -17,7 +17,7 @@ from whoosh import query as wq
 from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyze_positions
 from search.analysis.tokenizer import HYPHENS, dehyphenate
 from search.errors import QueryError
-from search.schema import CODE_FIELD, CROSS_FIELD, body_field, family_field, title_field
+from search.schema import CODE_FIELD, CROSS_FIELD, CROSS_TITLE_FIELD, body_field, family_field, title_field
 
 MAX_QUERY_CHARS = 256
 MAX_TERMS = 32
@@ -26,6 +26,7 @@ TITLE_BOOST = 2.0
 FAMILY_BOOST = 0.4
 CODE_BOOST = 1.0
 CROSS_BOOST = 0.3
+CROSS_TITLE_BOOST = 1.0  # a title naming the term in the other script (a ru post titled "… Hematology Forum")
 SYNONYM_BOOST = 0.9
 JOINED_BOOST = 0.8
 
@@ -135,6 +136,7 @@ def levels_query(text: str, boost: float = 1.0, cross: bool = True) -> wq.Query 
     parts.append(_sequence(CODE_FIELD, analyze_positions(None, text, "code"), CODE_BOOST))
     cross = analyze_positions(None, text, "cross") if cross else []
     if len(cross) == 1:  # one international term; in a phrase, every word would need a key
+        parts.append(_sequence(CROSS_TITLE_FIELD, cross, CROSS_TITLE_BOOST))
         parts.append(_sequence(CROSS_FIELD, cross, CROSS_BOOST))
     parts = _unique(p for p in parts if p is not None)
     if not parts:

@@ -6,10 +6,11 @@ from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyzer_for
 
 # Bump when the schema or any analyser changes what is indexed: the indexer then
 # rebuilds from content instead of mixing old and new keys.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 CODE_FIELD = "code"
 CROSS_FIELD = "cross"
+CROSS_TITLE_FIELD = "cross_title"
 SPELL_FIELD = "spell"
 
 # Largest epoch second we store: "never unpublished".
@@ -76,6 +77,7 @@ def build_schema() -> fields.Schema:
         schema.add(family_field(lang), fields.TEXT(analyzer=analyzer_for(lang, "family"), phrase=True))
     schema.add(CODE_FIELD, fields.TEXT(analyzer=analyzer_for(None, "code"), phrase=True))
     schema.add(CROSS_FIELD, fields.TEXT(analyzer=analyzer_for(None, "cross"), phrase=False))
+    schema.add(CROSS_TITLE_FIELD, fields.TEXT(analyzer=analyzer_for(None, "cross"), phrase=False))
     # The words as written: the vocabulary that typo and keyboard-layout corrections draw on.
     schema.add(SPELL_FIELD, fields.TEXT(analyzer=analyzer_for(None, "spell"), phrase=False))
     return schema
