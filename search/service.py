@@ -19,6 +19,7 @@ from search.highlight import marked_title, query_terms, snippet
 from search.results import Hit, SearchPage
 
 MAX_PER_PAGE = 100
+PREFER_LANG_BOOST = 3.0
 MAX_PAGE = 1000
 SORTS = ("relevance", "date")
 
@@ -37,10 +38,13 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     correct: bool = True  # fix a wrong keyboard layout or a misspelt word
+    prefer_lang: str | None = None  # the visitor's interface language: ranks its pages first, filters nothing
 
     def __post_init__(self):
-        if self.lang is not None and self.lang not in LANGUAGES:
-            raise QueryError(f"lang must be one of {', '.join(LANGUAGES)}")
+        for name in ("lang", "prefer_lang"):
+            value = getattr(self, name)
+            if value is not None and value not in LANGUAGES:
+                raise QueryError(f"{name} must be one of {', '.join(LANGUAGES)}")
         if self.sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}")
         if not 1 <= self.page <= MAX_PAGE:
@@ -148,6 +152,9 @@ class SearchService:
             text_query = visitor_query.to_whoosh(parsed, synonyms.default(), transliterations(parsed, vocab))
         if text_query is None:
             return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected)
+        ranked_query = text_query
+        if req.prefer_lang and not req.lang and not isinstance(text_query, wq.Every):
+            ranked_query = wq.AndMaybe(text_query, wq.Term("lang", req.prefer_lang, boost=PREFER_LANG_BOOST))
 
         filters = self._filters(req)
         matching = list(searcher.docs_for_query(wq.And([text_query, filters])))
@@ -155,7 +162,7 @@ class SearchService:
 
         by_date = req.sort == "date" or isinstance(text_query, wq.Every)
         results = searcher.search(
-            text_query,
+            ranked_query,
             filter=filters,
             limit=req.page * req.per_page,
             sortedby="date" if by_date else None,

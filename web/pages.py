@@ -13,7 +13,7 @@ from web.params import search_request
 bp = Blueprint("pages", __name__)
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
-_KEPT = ("q", "lang", "year", "month", "from", "to", "sort", "per_page")
+_KEPT = ("q", "lang", "year", "month", "from", "to", "sort", "per_page", "correct")
 
 
 def _link(**changes) -> str:
@@ -50,7 +50,7 @@ def search():
     page = None
     req = None
     try:
-        req = search_request(request.args, current_app.config["PER_PAGE"])
+        req = search_request(request.args, current_app.config["PER_PAGE"], prefer_lang=lang)
     except QueryError as exc:
         error = str(exc)
     wants_results = req is not None and any(

@@ -5,7 +5,7 @@ from datetime import date
 from search.errors import QueryError
 from search.service import SearchRequest
 
-PARAMETERS = ("q", "lang", "year", "month", "from", "to", "sort", "page", "per_page")
+PARAMETERS = ("q", "lang", "year", "month", "from", "to", "sort", "page", "per_page", "correct", "prefer_lang")
 
 
 def _int(args, name: str) -> int | None:
@@ -38,7 +38,18 @@ def _month(args, year: int | None) -> str | None:
     return raw
 
 
-def search_request(args, default_per_page: int = 10, strict: bool = False) -> SearchRequest:
+def _flag(args, name: str, default: bool) -> bool:
+    raw = args.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise QueryError(f"{name} must be 1 or 0, got {raw[:20]!r}")
+
+
+def search_request(args, default_per_page: int = 10, strict: bool = False, prefer_lang: str | None = None) -> SearchRequest:
     """Return the search request described by query-string ``args``.
 
     With ``strict`` (the API), a parameter the API does not know is an error.
@@ -60,4 +71,6 @@ def search_request(args, default_per_page: int = 10, strict: bool = False) -> Se
         sort=args.get("sort", "").strip() or "relevance",
         page=1 if page is None else page,
         per_page=default_per_page if per_page is None else per_page,
+        correct=_flag(args, "correct", True),
+        prefer_lang=args.get("prefer_lang", "").strip() or prefer_lang,
     )

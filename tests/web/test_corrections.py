@@ -1,0 +1,69 @@
+"""What was meant: a wrong keyboard layout or a typo is corrected and said; a real word never is."""
+
+import pytest
+
+
+def api(client, **params):
+    r = client.get("/api/search", query_string=params)
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()
+
+
+@pytest.mark.parametrize(
+    "typed, meant",
+    [("utvfnjkjubz", "гематология"), ("irjkf utvjcnfpf", "школа гемостаза"), ("cbvgjpbev", "симпозиум")],
+)
+def test_query_on_the_latin_layout_is_converted(client, typed, meant):
+    data = api(client, q=typed, lang="ru")
+    assert data["corrected"] == meant
+    assert data["query"] == typed and data["total"] > 0
+
+
+def test_english_typed_on_the_russian_layout_is_converted(client):
+    data = api(client, q="ащкгь", lang="en")  # "forum"
+    assert data["corrected"] == "forum" and data["total"] > 0
+
+
+def test_correction_can_be_refused(client):
+    data = api(client, q="utvfnjkjubz", lang="ru", correct="0")
+    assert data["corrected"] is None and data["total"] == 0
+
+
+@pytest.mark.parametrize("typo, meant", [("гематалогия", "гематология"), ("hemotology", "hematology"), ("трансплантацыя", "трансплантация")])
+def test_a_typo_is_corrected_to_an_indexed_word(client, typo, meant):
+    data = api(client, q=typo)
+    assert data["corrected"] == meant and data["total"] > 0
+
+
+@pytest.mark.parametrize("word", ["гематология", "Hematology", "орталығы", "forum", "ХМЛ", "B12", "Костанай"])
+def test_a_word_that_exists_is_never_corrected(client, word):
+    assert api(client, q=word)["corrected"] is None
+
+
+@pytest.mark.parametrize("nonsense", ["фывапролдж", "qwxzvbnmk", "ккккккк", "zzqqxxj"])
+def test_nonsense_finds_nothing(client, nonsense):
+    data = api(client, q=nonsense)
+    assert data["total"] == 0 and data["results"] == []
+
+
+def test_transliterated_name_finds_the_page(client):
+    data = api(client, q="Pivovarova", lang="ru")
+    assert data["total"] > 0 and data["corrected"] is None
+    assert any("Пивоваров" in h["snippet"] for h in data["results"])
+
+
+def test_page_says_what_was_searched_and_offers_the_original(client):
+    html = client.get("/search?q=utvfnjkjubz&lang=ru").get_data(as_text=True)
+    assert "Показаны результаты по запросу «гематология»" in html
+    assert "correct=0" in html and "Искать «utvfnjkjubz»" in html
+    html = client.get("/search?q=utvfnjkjubz&lang=en").get_data(as_text=True)
+    assert "Showing results for “гематология”" in html
+
+
+def test_interface_language_boosts_but_never_filters(client):
+    plain = api(client, q="Silk Road")
+    preferred = api(client, q="Silk Road", prefer_lang="en")
+    assert preferred["total"] == plain["total"]
+    assert {f["value"] for f in preferred["facets"]["lang"]} == {"kk", "ru", "en"}
+    assert preferred["results"][0]["lang"] == "en"
+    assert api(client, q="Silk Road", prefer_lang="kk")["results"][0]["lang"] == "kk"
