@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test install index clean
+.PHONY: serve test install index golden bench-relevance bench-analysis clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,19 @@ index: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Rewrite tests/golden/analysis.golden after a deliberate analysis change; review it with git diff.
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden.analysis
+
+# Relevance on the real archive: recall@10, MRR, nDCG@10 per language and kind, beside plain Whoosh.
+bench-relevance: $(STAMP)
+	$(BIN)/python -m benchmarks.relevance
+	$(BIN)/python -m benchmarks.relevance --no-baseline --queries benchmarks/relevance/queries-holdout.tsv
+
+# Speed of text analysis: tokens/s, per-query analysis time, dictionary cache load.
+bench-analysis: $(STAMP)
+	$(BIN)/python -m benchmarks.analysis
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
