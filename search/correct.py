@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz.distance import DamerauLevenshtein
 
 from search import transliteration
-from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyze
+from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyze, analyze_positions
 from search.analysis import layout
 from search.analysis.filters import has_cyrillic, is_latin_word
 from search.analysis.kazakh import has_kazakh_letters
@@ -50,16 +50,16 @@ class Vocabulary:
         """Return whether ``text`` (a word) matches anything at any level."""
         if self.surface(text):
             return True
+        def found(positions, *fields):
+            return bool(positions) and all(any(self._has(f, k) for k in keys for f in fields) for keys in positions)
+
         for lang in LANGUAGES:
-            keys = analyze(lang, text, mode="query")
-            if keys and all(self._has(body_field(lang), k) or self._has(title_field(lang), k) for k in keys):
+            if found(analyze_positions(lang, text), body_field(lang), title_field(lang)):
                 return True
         for lang in FAMILY_LANGUAGES:
-            keys = analyze(lang, text, mode="query", level="family")
-            if keys and all(self._has(family_field(lang), k) for k in keys):
+            if found(analyze_positions(lang, text, "family"), family_field(lang)):
                 return True
-        keys = analyze(None, text, mode="query", level="code")
-        return bool(keys) and all(self._has(CODE_FIELD, k) for k in keys)
+        return found(analyze_positions(None, text, "code"), CODE_FIELD)
 
     def kazakh_spellings(self, word: str) -> list[str]:
         """Return indexed words spelt like ``word`` but with Kazakh letters (Талдыкорган → Талдықорған)."""

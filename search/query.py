@@ -117,7 +117,10 @@ def _sequence(fieldname: str, positions: list[list[str]], boost: float = 1.0) ->
         return wq.Or([wq.Term(fieldname, k) for k in keys], boost=boost)
     if all(len(keys) == 1 for keys in positions):
         return wq.Phrase(fieldname, [keys[0] for keys in positions], boost=boost)
-    return wq.And([wq.Or([wq.Term(fieldname, k) for k in keys]) for keys in positions], boost=boost)
+    # An ambiguous word has several keys at its position: a sequence of alternatives.
+    steps = [wq.Term(fieldname, keys[0]) if len(keys) == 1 else wq.Or([wq.Term(fieldname, k) for k in keys])
+             for keys in positions]
+    return wq.Sequence(steps, boost=boost)
 
 
 def levels_query(text: str, boost: float = 1.0, cross: bool = True) -> wq.Query | None:

@@ -154,6 +154,27 @@ def stem(word: str) -> str:
     return _devoice(_strip(word))
 
 
+@lru_cache(maxsize=500_000)
+def stems(word: str) -> tuple[str, ...]:
+    """Return the word's stem and, where a 3rd-person ending is ambiguous, the other reading too.
+
+    «мәжілісі» is мәжіліс + і or мәжілі + сі; «Алматы» is Алмат + ы or Алматы itself. Both
+    readings are kept, so the right one meets the word's other forms (Мәжілісінде ~ Мәжілістегі,
+    Алматы ~ Алматысы).
+    """
+    if not has_cyrillic(word):
+        return (word,)
+    found = analyses(word)
+    raw = min(found, key=len)
+    out = [_devoice(raw)]
+    for analysis in found:
+        if analysis != raw and analysis[: len(raw)] == raw and analysis[len(raw):] in ("ы", "і", "с"):
+            key = _devoice(analysis)
+            if key not in out:
+                out.append(key)
+    return tuple(out)
+
+
 @lru_cache(maxsize=None)
 def family_blocklist() -> frozenset[str]:
     """Return the reviewed stems that derivational stripping must not produce."""
@@ -195,8 +216,13 @@ class KazakhStemFilter(Filter):
     def __call__(self, tokens):
         for t in tokens:
             text = t.text
-            t.text = english_key(text) if is_latin_word(text) else stem(text)
-            yield t
+            if is_latin_word(text):
+                t.text = english_key(text)
+                yield t
+            else:
+                for key in stems(text):
+                    t.text = key
+                    yield t
 
 
 class KazakhFamilyFilter(Filter):

@@ -59,11 +59,18 @@ FAMILY_RULES: list[tuple[str, tuple[str, ...]]] = [
 ]
 # Nouns derived from adjectives or nouns: активность → активный, цифровизация → цифровой,
 # резидентура → резидент. The result goes on through FAMILY_RULES.
-NOUN_RULES = [("изац", ("",)), ("ост", ("",)), ("ур", ("",))]
+NOUN_RULES = [("изац", ("",)), ("ост", ("",)), ("ств", ("",)), ("ур", ("",))]
 # Verbs in -овать/-ировать belong with their nouns in -ация (аккредитовать, аккредитованный →
 # аккредитация); other verbs keep their lemma (лечить is not отделение's «отдельный»).
 VERB_RULES = [("ирова", ("ац",)), ("ова", ("ац",))]
 _VERB_POS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
+
+# Suffixes that are derivational beyond doubt: when the base is long, the family key is taken
+# even if the dictionary does not know it (трансфузионный → трансфуз-, криоконсервированный →
+# криоконсервац-, like the noun criоконсервация).
+TRUSTED_RULES = [("ированн", "ац"), ("ирован", "ац"), ("ованн", "ац"), ("ован", "ац"), ("ическ", ""), ("ионн", ""),
+                 ("ционн", "ц"), ("ативн", "ац"), ("альн", ""), ("ельн", "")]
+TRUSTED_MIN_BASE = 7
 
 # Prefixes of medical and scientific compounds: онкогематология is not in the dictionary,
 # but гематология is.
@@ -152,9 +159,19 @@ def family(word: str) -> str:
                 return exact
         else:
             return exact
-    else:  # unknown to the dictionary: it may be a noun or an adjective
-        key = _apply(_apply(snowball("russian", word), NOUN_RULES), FAMILY_RULES)
+    else:  # unknown to the dictionary: it may be a noun, an adjective or a participle
+        stem = snowball("russian", word)
+        key = _apply(_apply(stem, NOUN_RULES), FAMILY_RULES)
+        if key == stem:
+            key = _trusted(stem)
     return exact if key in family_blocklist() else key
+
+
+def _trusted(stem: str) -> str:
+    for suffix, repl in TRUSTED_RULES:
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= TRUSTED_MIN_BASE:
+            return stem[: -len(suffix)] + repl
+    return stem
 
 
 @lru_cache(maxsize=None)
@@ -164,17 +181,43 @@ def proper_names() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
+# A reading of an ambiguous form whose parses add up to at least this share is indexed and
+# searched too: «частного» is both частное and частный, «частное» mostly частный.
+SECOND_LEMMA_SHARE = 0.1
+
+
+@lru_cache(maxsize=500_000)
+def lemmas(word: str) -> tuple[str, ...]:
+    """Return the exact-level keys of a lower-cased form: its lemma first, then likely other readings."""
+    first = lemma(word)
+    if not _is_russian(word) or not morph().word_is_known(word):
+        return (first,)
+    shares: dict[str, float] = {}
+    for parse in morph().parse(word):
+        key = parse.normal_form.replace("ё", "е")
+        shares[key] = shares.get(key, 0.0) + parse.score
+    others = [k for k, share in sorted(shares.items(), key=lambda kv: -kv[1]) if k != first and share >= SECOND_LEMMA_SHARE]
+    return (first, *others)
+
+
 class RussianLemmaFilter(Filter):
-    """Replace each Cyrillic token with its lemma (or stem, for unknown words); Latin words get their English key."""
+    """Replace each Cyrillic token with its lemma (or stem, for unknown words); Latin words get their English key.
+
+    An ambiguous form also gets its other likely lemmas, at the same position.
+    """
 
     def __call__(self, tokens):
         for t in tokens:
             text = t.text
             if is_latin_word(text):
                 t.text = english_key(text)
-            elif not getattr(t, "proper", False):
-                t.text = lemma(text)
-            yield t
+                yield t
+            elif getattr(t, "proper", False):
+                yield t
+            else:
+                for key in lemmas(text):
+                    t.text = key
+                    yield t
 
 
 class RussianFamilyFilter(Filter):

@@ -168,7 +168,9 @@ def test_kazakh_family_strips_derivation_but_not_blocked_stems():
 
 
 def test_kazakh_filters():
-    assert run(KazakhStemFilter(), "мектебі", "Forum".lower()) == ["мектеп", "forum"]
+    assert run(KazakhStemFilter(), "мектепке", "Forum".lower()) == ["мектеп", "forum"]
+    # an ambiguous 3rd-person ending keeps both readings at one position
+    assert run(KazakhStemFilter(), "мәжілісінде") == ["мәжілі", "мәжіліс"]
     assert run(KazakhFamilyFilter(), "гематологиялық", "forum") == ["гематолог"]
 
 
@@ -215,7 +217,12 @@ def test_offsets_point_at_the_original_words():
 
 
 def test_kazakh_chain():
-    assert analyze("kk", "Гематология орталығы және пациенттерге") == ["гематология", "орталық", "пациент"]
+    assert analyze("kk", "Гематология орталыққа және пациенттерге") == ["гематология", "орталық", "пациент"]
+
+
+def test_russian_ambiguous_forms_keep_their_readings():
+    assert analyze_positions("ru", "частного") == [["частное", "частный"]]
+    assert analyze_positions("ru", "стали") == [["стать"]]  # сталь is too unlikely a reading
 
 
 def test_query_positions_group_alternatives():

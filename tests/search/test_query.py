@@ -46,7 +46,7 @@ def test_engine_syntax_is_plain_text(text):
     kinds = {type(x) for x in q.leaves()}
     assert kinds <= {wq.Term, wq.Phrase}, kinds
     fields = {x.fieldname for x in q.leaves()}
-    assert all(f.startswith(("title_", "body_", "family_")) or f in ("code", "cross") for f in fields), fields
+    assert all(f.startswith(("title_", "body_", "family_")) or f in ("code", "cross", "cross_title") for f in fields), fields
 
 
 def test_too_long_query_is_refused():
