@@ -173,6 +173,22 @@ def clause_query(clause: Clause, synonyms=None, expansions=()) -> wq.Query | Non
     return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
 
 
+MAX_SYNONYM_WORDS = 6
+RELAXED_FROM = 3  # words; shorter queries need every word
+
+
+def _synonym_run(groups, start: int, synonyms) -> int:
+    """Return how many single-word groups from ``start`` on form a synonym member (0 if none)."""
+    if synonyms is None:
+        return 0
+    for length in range(min(MAX_SYNONYM_WORDS, len(groups) - start), 1, -1):
+        run = groups[start : start + length]
+        if all(len(g) == 1 and not g[0].phrase for g in run):
+            if synonyms.groups_of(" ".join(g[0].text for g in run)):
+                return length
+    return 0
+
+
 def to_whoosh(parsed: ParsedQuery, synonyms=None, expansions=None) -> wq.Query | None:
     """Return the Whoosh query of ``parsed``, or None when nothing is left to search.
 
@@ -180,13 +196,30 @@ def to_whoosh(parsed: ParsedQuery, synonyms=None, expansions=None) -> wq.Query |
     """
     expansions = expansions or {}
     required = []
-    for group in parsed.groups:
+    groups = parsed.groups
+    i = 0
+    while i < len(groups):
+        run = _synonym_run(groups, i, synonyms)
+        if run:  # several words that together name a term with synonyms (хронический миелолейкоз = ХМЛ)
+            words = " ".join(g[0].text for g in groups[i : i + run])
+            parts = [q for g in groups[i : i + run] if (q := clause_query(g[0], synonyms, expansions.get(g[0], ())))]
+            alternatives = [wq.And(parts)] if parts else []
+            alternatives += [q for m in synonyms.expand(words) if (q := levels_query(m, SYNONYM_BOOST, cross=False))]
+            required.append(wq.Or(alternatives))
+            i += run
+            continue
+        group = groups[i]
         alternatives = [q for c in group if (q := clause_query(c, synonyms, expansions.get(c, ()))) is not None]
         if alternatives:
             required.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
+        i += 1
     if not required:
         return None
-    positive = required[0] if len(required) == 1 else wq.And(required)
+    if len(required) >= RELAXED_FROM:
+        # A long query finds the pages with all its words first, then those missing one.
+        positive = wq.Or(required, minmatch=len(required) - 1)
+    else:
+        positive = required[0] if len(required) == 1 else wq.And(required)
     excluded = [q for c in parsed.excluded if (q := clause_query(c, synonyms)) is not None]
     if excluded:
         return wq.AndNot(positive, wq.Or(excluded))

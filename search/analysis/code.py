@@ -8,8 +8,10 @@ MAX_FOLDED_CODE = 8
 
 
 def _is_code(word: str) -> bool:
-    """Return whether a word as written is a code: has a digit, or is an ALL-CAPS abbreviation."""
+    """Return whether a word as written is a code: has a digit, or is an ALL-CAPS abbreviation (MPNs too)."""
     if any(ch.isdigit() for ch in word):
+        return True
+    if len(word) >= 3 and word.endswith("s") and word[:-1].isupper():
         return True
     letters = [ch for ch in word if ch.isalpha()]
     return len(letters) >= 2 and word.isupper()
@@ -43,6 +45,8 @@ class CodeFilter(Filter):
             word = t.text
             if t.mode != "query" and not _is_code(word):
                 continue
+            if len(word) >= 3 and word.endswith("s") and word[:-1].isupper():
+                word = word[:-1]  # a plural abbreviation: MPNs is MPN
             key = code_key(word)
             t.text = key
             yield t
