@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test install index golden bench-relevance bench-analysis clean
+.PHONY: serve test test-fallback install index golden bench-relevance bench-analysis clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,28 @@ index: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The same suite on whoosh-reloaded 2.7.5, the drop-in fallback for whoosh3 (never both in one
+# environment), then an index written by one and updated and searched by the other.
+FALLBACK := .venv-fallback
+$(FALLBACK)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(FALLBACK)
+	$(FALLBACK)/bin/python -m pip install --quiet --upgrade pip
+	$(FALLBACK)/bin/python -m pip install --quiet -e '.[test]'
+	$(FALLBACK)/bin/python -m pip uninstall --quiet -y whoosh3
+	$(FALLBACK)/bin/python -m pip install --quiet 'whoosh-reloaded==2.7.5'
+	touch $@
+
+test-fallback: $(STAMP) $(FALLBACK)/.installed
+	$(FALLBACK)/bin/python -m pytest -q -p no:cacheprovider
+	rm -rf var/fallback-index && mkdir -p var/fallback-index
+	cp -r content var/fallback-index/content
+	$(BIN)/poisk index --content var/fallback-index/content --index var/fallback-index/ix
+	echo "Новое слово барабулька." >> var/fallback-index/content/user/pages/03.about/default.ru.md
+	$(FALLBACK)/bin/poisk index --content var/fallback-index/content --index var/fallback-index/ix
+	$(BIN)/poisk search барабулька --index var/fallback-index/ix | grep -q "^1 results"
+	$(FALLBACK)/bin/poisk search барабулька --index var/fallback-index/ix | grep -q "^1 results"
+	@echo "whoosh3 and whoosh-reloaded read and update each other's index"
+
 # Rewrite tests/golden/analysis.golden after a deliberate analysis change; review it with git diff.
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.analysis
@@ -37,4 +59,4 @@ bench-analysis: $(STAMP)
 	$(BIN)/python -m benchmarks.analysis
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) $(FALLBACK) var .pytest_cache

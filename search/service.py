@@ -62,6 +62,15 @@ class SearchRequest:
         visitor_query.parse(self.q)  # length and term caps
 
 
+def warm_up() -> None:
+    """Load the dictionaries and data that the first query would otherwise wait for."""
+    from search.analysis.dictionary import lemma_stems
+
+    lemma_stems()
+    visitor_query.to_whoosh(visitor_query.parse("гематология орталығы hematology"), synonyms.default())
+    synonyms.default().groups_of("warm up")
+
+
 def visibility_filter(now: float) -> wq.Query:
     """Return the query of documents a visitor may see at epoch second ``now``."""
     now = int(now)
@@ -85,6 +94,7 @@ class SearchService:
         self._index = store.open_index(self.index_dir)
         self.tz = ZoneInfo(self.meta().get("timezone") or "UTC")
         self._local = threading.local()
+        warm_up()
 
     # -- searchers -------------------------------------------------------------
 
