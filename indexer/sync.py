@@ -1,8 +1,9 @@
 """Keep the index in step with the content: a full build the first time, incremental after."""
 
 import logging
+import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,11 +13,12 @@ from search.schema import SCHEMA_VERSION
 
 from indexer.documents import to_document
 from indexer.errors import ContentError
+from indexer.lock import writer_lock
 from indexer.frontmatter_yaml import split_page
 from indexer.language import suffix_language
 from indexer.pages import decode, read_page
 from indexer.site import Site
-from indexer.walk import page_files
+from indexer.walk import is_page_file, page_files
 
 log = logging.getLogger(__name__)
 
@@ -72,104 +74,199 @@ def _folder(rel: str) -> str:
     return rel.rpartition("/")[0]
 
 
+def _under(rel: str, prefixes: set[str]) -> bool:
+    return any(rel == p or rel.startswith(p + "/") for p in prefixes)
+
+
+def _meta(site: Site) -> dict:
+    return {
+        "site": site.fingerprint(),
+        "content": str(site.pages_dir),
+        "timezone": site.timezone,
+        "default_lang": site.default_lang,
+        "languages": list(site.languages),
+        "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def needs_rebuild(site: Site, root: Path) -> str | None:
+    """Return why the index must be rebuilt from nothing, or None when an update will do."""
+    if not store.exists(root):
+        return "there is no index yet"
+    meta = store.read_meta(store.current(root))
+    if meta.get("schema_version") != SCHEMA_VERSION:
+        return "it was built by another version of Poisk"
+    if meta.get("site") != site.fingerprint():
+        return "the site's language, URL or time settings changed"
+    return None
+
+
 def reindex(
     site: Site,
     index_dir: Path,
     rebuild: bool = False,
     progress: Callable | None = None,
+    paths: Iterable[str] | None = None,
+    lock_timeout: float | None = None,
 ) -> Report:
     """Bring the index at ``index_dir`` up to date with ``site``'s pages.
 
-    A full build happens when there is no index, when ``rebuild`` is set, or when the
-    schema or the site's settings changed since the index was built. ``progress`` wraps
-    the list of files (a tqdm-like callable) when given.
+    A full rebuild (written aside and switched in atomically) happens when there is no index,
+    when ``rebuild`` is set, or when the schema or the site's settings changed; otherwise the
+    served generation is updated in place — only ``paths`` (page files or folders relative to the
+    pages folder) when given, else every file whose size, time or content changed. Waits for any
+    other writer first.
     """
     started = time.perf_counter()
-    index_dir = Path(index_dir)
-    meta = store.read_meta(index_dir)
-    full = (
-        rebuild
-        or not store.exists(index_dir)
-        or meta.get("schema_version") != SCHEMA_VERSION
-        or meta.get("site") != site.fingerprint()
-    )
-    ix = store.create_index(index_dir) if full else store.open_index(index_dir, readonly=False)
-    report = Report(rebuilt=full)
+    root = Path(index_dir)
+    with writer_lock(root, timeout=lock_timeout):
+        store.cleanup(root)
+        reason = "asked for" if rebuild else needs_rebuild(site, root)
+        if reason:
+            report = _full_build(site, root, progress)
+        else:
+            report = _update(site, root, progress, None if paths is None else set(paths))
+    report.seconds = time.perf_counter() - started
+    return report
 
-    known: dict[str, tuple[int, int, str, str]] = {}
-    if not full:
-        with ix.reader() as reader:
-            for fields in reader.all_stored_fields():
-                known[fields["path"]] = (fields.get("mtime_ns"), fields.get("size"), fields.get("sha1"), fields.get("url"))
 
-    files = list(page_files(site.pages_dir))
-    slugs = SlugCache(site)
+def _full_build(site: Site, root: Path, progress) -> Report:
+    gen = store.new_generation(root)
+    try:
+        ix = store.create_index(gen)
+        report = Report(rebuilt=True)
+        files = list(page_files(site.pages_dir))
+        slugs = SlugCache(site)
+        writer = ix.writer(limitmb=256)
+        try:
+            for file in progress(files) if progress else files:
+                page = _read(site, file, slugs, report)
+                if page is not None:
+                    writer.add_document(**to_document(page))
+                    report.indexed += 1
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        ix.close()
+        store.write_meta(gen, _meta(site))
+        store.write_manifest(gen)
+        store.publish(root, gen)
+        return report
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+
+
+def _read(site: Site, file: Path, slugs, report: Report, rel: str | None = None):
+    rel = rel or file.relative_to(site.pages_dir).as_posix()
+    try:
+        return read_page(site, file, slugs)
+    except ContentError as exc:
+        report.errors.append(str(exc))
+        log.error("skipped %s", exc)
+    except OSError as exc:
+        report.errors.append(f"{rel}: cannot read: {exc.strerror or exc}")
+        log.error("skipped %s: cannot read: %s", rel, exc)
+    return None
+
+
+def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Report:
+    gen = store.current(root)
+    ix = store.open_index(root, readonly=False)
+    report = Report(rebuilt=False)
+    pages = site.pages_dir
+
+    with ix.searcher() as searcher:
+        if targets is None:
+            known = {f["path"]: f for f in searcher.all_stored_fields()}
+            on_disk = {f.relative_to(pages).as_posix(): f for f in page_files(pages)}
+        else:
+            targets = {t.strip("/") for t in targets}
+            known, on_disk = {}, {}
+            for target in targets:
+                for term in searcher.reader().expand_prefix("path", target):
+                    rel = term.decode("utf-8") if isinstance(term, bytes) else term
+                    if _under(rel, {target}):
+                        fields = searcher.document(path=rel)
+                        if fields:
+                            known[rel] = fields
+                path = pages / target
+                if path.is_dir():
+                    on_disk.update({f.relative_to(pages).as_posix(): f for f in page_files(path, root=pages)})
+                elif path.is_file() and is_page_file(path.name) and _inside(path, pages):
+                    on_disk[target] = path
+
     writer = ix.writer(limitmb=128)
     try:
-        by_rel = {f.relative_to(site.pages_dir).as_posix(): f for f in files}
-        # A page's URL depends on its ancestors' slugs: when a page changes or goes, the
-        # pages below it are read again even though their own files did not change.
+        slugs = SlugCache(site)
         moved_under: set[str] = set()
         pending = []
-        for rel, file in by_rel.items():
+        for rel, file in on_disk.items():
             old = known.get(rel)
             try:
                 stat = file.stat()
             except OSError as exc:
                 report.errors.append(f"{rel}: cannot read: {exc.strerror or exc}")
                 continue
-            if old and old[0] == stat.st_mtime_ns and old[1] == stat.st_size:
+            if old and old.get("mtime_ns") == stat.st_mtime_ns and old.get("size") == stat.st_size:
                 continue
             pending.append(rel)
-        for rel in known.keys() - by_rel.keys():
+        for rel in known.keys() - on_disk.keys():
             writer.delete_by_term("path", rel)
             report.removed += 1
             moved_under.add(_folder(rel))
 
         def index_file(rel: str, force: bool) -> None:
             old = known.get(rel)
-            try:
-                page = read_page(site, by_rel[rel], slugs)
-            except ContentError as exc:
-                report.errors.append(str(exc))
-                log.error("skipped %s", exc)
-                if rel in known:  # a page that became unreadable leaves the index (fail closed)
+            page = _read(site, on_disk[rel], slugs, report, rel)
+            if page is None:
+                if old:  # a page that became unreadable leaves the index (fail closed)
                     writer.delete_by_term("path", rel)
                     report.removed += 1
                 return
-            except OSError as exc:
-                report.errors.append(f"{rel}: cannot read: {exc.strerror or exc}")
-                log.error("skipped %s: cannot read: %s", rel, exc)
-                return
-            if old and old[2] == page.sha1 and (not force or old[3] == page.url):
+            if old and old.get("sha1") == page.sha1 and (not force or old.get("url") == page.url):
                 return
             writer.update_document(**to_document(page))
             report.indexed += 1
-            if not old or old[2] != page.sha1:
+            if not old or old.get("sha1") != page.sha1:
                 moved_under.add(_folder(rel))
 
         for rel in progress(pending) if progress else pending:
             index_file(rel, force=False)
-        if not full and moved_under:
-            done = set(pending)
-            for rel in by_rel:
-                if rel not in done and any(_folder(rel).startswith(f + "/") for f in moved_under if f):
+        # A page's URL depends on its ancestors' slugs: the pages below a changed page are read again.
+        parents = {f for f in moved_under if f}
+        below = {}
+        for parent in parents:
+            if (pages / parent).is_dir():
+                for file in page_files(pages / parent, root=pages):
+                    rel = file.relative_to(pages).as_posix()
+                    if _folder(rel).startswith(parent + "/") and rel not in pending:
+                        below[rel] = file
+        if below:
+            with ix.searcher() as searcher:
+                for rel, file in below.items():
+                    if rel not in known and (fields := searcher.document(path=rel)):
+                        known[rel] = fields
+                    on_disk[rel] = file
                     index_file(rel, force=True)
-        report.unchanged = max(0, len(by_rel) - report.indexed - len(report.errors))
-        writer.commit()
+        report.unchanged = max(0, len(on_disk) - report.indexed - len(report.errors))
+        if report.indexed or report.removed:
+            writer.commit()
+        else:
+            writer.cancel()
     except BaseException:
         writer.cancel()
         raise
-    store.write_meta(
-        index_dir,
-        {
-            "site": site.fingerprint(),
-            "content": str(site.pages_dir),
-            "timezone": site.timezone,
-            "default_lang": site.default_lang,
-            "languages": list(site.languages),
-            "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        },
-    )
-    report.seconds = time.perf_counter() - started
+    ix.close()
+    if report.indexed or report.removed or not (gen / store.MANIFEST_FILE).is_file():
+        store.write_meta(gen, _meta(site))
+        store.write_manifest(gen)
     return report
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except OSError:
+        return False

@@ -14,14 +14,16 @@ def is_page_file(name: str) -> bool:
     )
 
 
-def page_files(pages_dir: Path) -> Iterator[Path]:
+def page_files(pages_dir: Path, root: Path | None = None) -> Iterator[Path]:
     """Yield the page files under ``pages_dir`` in a stable order.
 
     Hidden folders are skipped; symbolic links are followed only when they point inside the
-    pages folder, and folder links never (so a link loop cannot trap the walk).
+    pages folder (``root``, by default ``pages_dir``), and folder links never (so a link loop
+    cannot trap the walk).
     """
-    root = Path(pages_dir).resolve()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    root = Path(root or pages_dir).resolve()
+    start = Path(pages_dir).resolve()
+    for dirpath, dirnames, filenames in os.walk(start, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if not is_page_file(name):

@@ -85,47 +85,80 @@ def visibility_filter(now: float) -> wq.Query:
 
 
 class SearchService:
-    """Searches one index; keeps a long-lived searcher per thread and refreshes it."""
+    """Searches one index; keeps a long-lived searcher per thread and refreshes it.
+
+    The index is opened read-only, once; each thread's searcher follows new commits
+    (``refresh``) and, when a full rebuild is switched in, moves to the new generation —
+    checked at most every ``refresh_interval`` seconds, never per request.
+    """
 
     def __init__(self, index_dir: Path, clock=time.time, refresh_interval: float = 1.0):
         self.index_dir = Path(index_dir)
         self.clock = clock
         self.refresh_interval = refresh_interval
+        self._lock = threading.Lock()
+        self._generation = store.current(self.index_dir)
         self._index = store.open_index(self.index_dir)
+        self._switches = 0
+        self._checked = time.monotonic()
         self.tz = ZoneInfo(self.meta().get("timezone") or "UTC")
         self._local = threading.local()
         warm_up()
 
     # -- searchers -------------------------------------------------------------
 
+    def _follow_switch(self) -> None:
+        """Open the served generation if a full rebuild replaced ours (at most once per interval)."""
+        now = time.monotonic()
+        if now - self._checked < self.refresh_interval:
+            return
+        with self._lock:
+            if now - self._checked < self.refresh_interval:
+                return
+            self._checked = now
+            gen = store.current(self.index_dir)
+            if gen is not None and gen != self._generation:
+                try:
+                    index = store.open_index(self.index_dir)
+                except Exception:
+                    return  # keep serving what we have; the next check tries again
+                self._index, self._generation = index, gen
+                self._switches += 1
+
     def _searcher(self):
+        self._follow_switch()
         local = self._local
         searcher = getattr(local, "searcher", None)
         now = time.monotonic()
-        if searcher is None:
+        if searcher is None or local.epoch != self._switches:
+            if searcher is not None:
+                searcher.close()
             searcher = local.searcher = self._index.searcher()
+            local.epoch = self._switches
             local.checked = now
             local.columns = FacetColumns(searcher.reader())
         elif now - local.checked >= self.refresh_interval:
             local.checked = now
             fresh = searcher.refresh()
             if fresh is not searcher:
+                searcher.close()  # else its files stay open until garbage collection
                 local.searcher, local.columns = fresh, FacetColumns(fresh.reader())
                 searcher = fresh
         return searcher, local.columns
 
-    def meta(self) -> dict:
-        """Return the metadata the indexer wrote beside the index (read afresh)."""
-        return store.read_meta(self.index_dir)
-
     def refresh(self) -> None:
         """Make this thread's next search see the latest committed index."""
         self._local.checked = float("-inf")
+        self._checked = float("-inf")
 
     def document_count(self) -> int:
         """Return the number of documents in the index (visible or not)."""
         searcher, _ = self._searcher()
         return searcher.doc_count()
+
+    def meta(self) -> dict:
+        """Return the metadata the indexer wrote beside the served index (read afresh)."""
+        return store.read_meta(self._generation)
 
     # -- searching -------------------------------------------------------------
 

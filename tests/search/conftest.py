@@ -27,11 +27,14 @@ def tiny_index(tmp_path):
         nonlocal count
         count += 1
         path = tmp_path / f"ix{count}"
-        ix = store.create_index(path)
+        gen = store.new_generation(path)
+        ix = store.create_index(gen)
         with ix.writer() as w:
             for doc_path, lang, text in docs:
                 w.add_document(**to_document(page(doc_path, lang, text)))
-        store.write_meta(path, {"timezone": "UTC"})
+        store.write_meta(gen, {"timezone": "UTC"})
+        store.write_manifest(gen)
+        store.publish(path, gen)
         return SearchService(path)
 
     return build
