@@ -139,9 +139,12 @@ class SearchService:
             local.columns = FacetColumns(searcher.reader())
         elif now - local.checked >= self.refresh_interval:
             local.checked = now
-            fresh = searcher.refresh()
-            if fresh is not searcher:
-                searcher.close()  # else its files stay open until garbage collection
+            if self._index.latest_generation() != searcher.reader().generation():
+                # A new searcher, not Searcher.refresh(): its reuse of segment readers can keep a
+                # segment's old deletions (a deleted page stays findable) and differs across
+                # Whoosh distributions. Closing the old one frees its files.
+                fresh = self._index.searcher()
+                searcher.close()
                 local.searcher, local.columns = fresh, FacetColumns(fresh.reader())
                 searcher = fresh
         return searcher, local.columns

@@ -162,6 +162,16 @@ def cleanup(root: Path) -> list[str]:
     return removed
 
 
+def withdraw(root: Path) -> None:
+    """Stop serving the current generation and delete it (it was found damaged)."""
+    root = Path(root)
+    gen = current(root)
+    (root / POINTER_FILE).unlink(missing_ok=True)
+    fsync_dir(root)
+    if gen is not None:
+        shutil.rmtree(gen, ignore_errors=True)
+
+
 # -- opening and creating ---------------------------------------------------------------------
 
 def open_index(root: Path, readonly: bool = True):

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app, jsonify, request
 
+from search import store
 from search.errors import IndexUnavailable
 from web.app import engine
 from web.errors import UNAVAILABLE
@@ -20,10 +21,28 @@ def search():
 
 @bp.get("/healthz")
 def healthz():
-    """Say whether the service can search, and how many documents the index holds."""
+    """Say whether the service can search, what the index holds and what the indexer is doing."""
+    indexer = _indexer_state()
     try:
         service = engine(current_app).service()
         documents = service.document_count()
     except IndexUnavailable:
-        return jsonify(status="unavailable", error=UNAVAILABLE), 503
-    return jsonify(status="ok", documents=documents, updated_at=service.meta().get("updated_at"))
+        status = "rebuilding" if indexer.get("state") == "rebuilding" else "unavailable"
+        return jsonify(status=status, error=UNAVAILABLE, indexer=indexer), 503
+    meta = service.meta()
+    return jsonify(status="ok", documents=documents, updated_at=meta.get("updated_at"), indexer=indexer)
+
+
+def _indexer_state() -> dict:
+    """Return what the indexer says it is doing, without messages that could name files or folders."""
+    status = store.read_status(current_app.config["INDEX"])
+    state = {"state": status.get("state", "unknown"), "since": status.get("since")}
+    if status.get("reason"):
+        state["reason"] = status["reason"]
+    reindexer = current_app.config.get("REINDEXER")
+    if reindexer is not None:
+        runs = reindexer.state()
+        state.update(runs=runs["runs"], running=runs["running"], pending=runs["pending"],
+                     last_run_at=runs["last_run_at"], last_summary=runs["last_summary"],
+                     failed=runs["last_error"] is not None)
+    return state

@@ -1,5 +1,6 @@
 """The application factory."""
 
+import threading
 import time
 
 from flask import Flask
@@ -20,12 +21,32 @@ def create_app(config: dict | None = None) -> Flask:
         refresh_interval=app.config["REFRESH_INTERVAL"],
     )
 
-    from web import api, pages
+    from web import api, pages, webhook
 
+    app.extensions["poisk.webhook"] = {
+        "deliveries": webhook.Deliveries(),
+        "reindexer": _reindexer_getter(app),
+    }
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(webhook.bp)
     errors.register(app)
     return app
+
+
+def _reindexer_getter(app):
+    """Return a function giving the app's reindexer: the one ``poisk serve`` passed, or one started on first use."""
+    lock = threading.Lock()
+
+    def get():
+        with lock:
+            if app.config.get("REINDEXER") is None:
+                from indexer.worker import Reindexer
+
+                app.config["REINDEXER"] = Reindexer(app.config["CONTENT"], app.config["INDEX"]).start()
+            return app.config["REINDEXER"]
+
+    return get
 
 
 def engine(app) -> Engine:

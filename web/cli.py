@@ -4,10 +4,14 @@ import argparse
 import json
 import logging
 import sys
+import threading
+from pathlib import Path
 
 from indexer.errors import ContentError
 from indexer.site import Site
 from indexer.sync import reindex
+from indexer.lock import LockTimeout
+from search import store
 from search.errors import IndexUnavailable, QueryError
 from search.service import SearchRequest, SearchService
 from web import settings
@@ -24,29 +28,86 @@ def _progress():
     return lambda files: tqdm(files, desc="indexing", unit="file", leave=False)
 
 
-def _index(config: dict, rebuild: bool = False) -> int:
-    site = Site.load(config["CONTENT"])
-    report = reindex(site, config["INDEX"], rebuild=rebuild, progress=_progress())
-    print(report.summary(), file=sys.stderr)
-    return 0
+def _damaged(root: Path) -> list[str]:
+    """Return what is wrong with an existing index (empty when sound or absent)."""
+    return store.verify(root) if store.exists(root) else []
 
 
 def cmd_index(args, config) -> int:
     """Index the content: a full build the first time, incremental after."""
-    return _index(config, rebuild=args.rebuild)
+    root = Path(config["INDEX"])
+    site = Site.load(config["CONTENT"])
+    problems = _damaged(root)
+    for problem in problems:
+        print(f"poisk: index damaged: {problem}", file=sys.stderr)
+    report = reindex(site, root, rebuild=args.rebuild or bool(problems), progress=_progress())
+    print(report.summary(), file=sys.stderr)
+    return 0
+
+
+def _start_indexing(config: dict, watch: bool):
+    """Make sure there is an index, then keep it in step in the background; return (reindexer, watcher)."""
+    from indexer.watch import Watcher
+    from indexer.worker import Reindexer
+
+    root = Path(config["INDEX"])
+    site = Site.load(config["CONTENT"])
+    reindexer = Reindexer(config["CONTENT"], root)
+    problems = _damaged(root)
+    if problems:
+        # Nobody may serve a damaged generation: withdraw it and rebuild from content while
+        # /healthz says so.
+        for problem in problems:
+            log.error("index damaged: %s; rebuilding it from the content", problem)
+        store.withdraw(root)
+        store.write_status(root, "rebuilding", reason="the index was damaged")
+        reindexer.request(full=True)
+    elif not store.exists(root):
+        print(reindex(site, root, progress=_progress()).summary(), file=sys.stderr)
+        store.write_status(root, "ok")
+    else:
+        reindexer.request()  # pick up what changed while the service was down
+    reindexer.start()
+    watcher = None
+    if watch:
+        watcher = Watcher(config["CONTENT"], site.pages_dir, reindexer, debounce=config["WATCH_DEBOUNCE"]).start()
+    return reindexer, watcher
 
 
 def cmd_serve(args, config) -> int:
-    """Bring the index up to date, then serve the search page and API with waitress."""
+    """Serve the search page and API with waitress, keeping the index up to date (and watching with --watch)."""
     import waitress
 
     from web.app import create_app
 
-    _index(config)
-    app = create_app(config)
+    reindexer, watcher = _start_indexing(config, args.watch)
+    app = create_app({**config, "REINDEXER": reindexer})
     url = f"http://{config['HOST']}:{config['PORT']}/"
-    print(f"Poisk is serving {config['CONTENT']} on {url}", file=sys.stderr)
-    waitress.serve(app, host=config["HOST"], port=config["PORT"], threads=config["THREADS"], ident="poisk")
+    watching = " (watching for changes)" if watcher else ""
+    print(f"Poisk is serving {config['CONTENT']} on {url}{watching}", file=sys.stderr)
+    try:
+        waitress.serve(app, host=config["HOST"], port=config["PORT"], threads=config["THREADS"], ident="poisk")
+    finally:
+        if watcher:
+            watcher.stop()
+        reindexer.stop()
+    return 0
+
+
+def cmd_watch(args, config) -> int:
+    """Keep the index in step with the content until interrupted (no web server)."""
+    import signal
+
+    reindexer, watcher = _start_indexing(config, watch=True)
+    print(f"Poisk is watching {config['CONTENT']}", file=sys.stderr)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(1):
+            pass
+    finally:
+        watcher.stop()
+        reindexer.stop()
     return 0
 
 
@@ -94,7 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
     paths(p)
     p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    p.add_argument("--watch", action="store_true", help="update the index within seconds of a content change")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("watch", help=cmd_watch.__doc__)
+    paths(p)
+    p.set_defaults(func=cmd_watch)
 
     p = sub.add_parser("search", help=cmd_search.__doc__)
     p.add_argument("query")
@@ -122,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = settings.load(overrides)
         return args.func(args, config)
-    except (ContentError, IndexUnavailable, QueryError, settings.SettingsError) as exc:
+    except (ContentError, IndexUnavailable, QueryError, settings.SettingsError, LockTimeout) as exc:
         print(f"poisk: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -32,8 +32,10 @@ SETTINGS: list[Setting] = [
     Setting("THREADS", 8, "Worker threads of the WSGI server.", int),
     Setting("SITE_URL", "", "Base URL of the Grav site, put before result URLs on the search page (e.g. https://example.org)."),
     Setting("PER_PAGE", 10, "Results per page when the request does not say.", int),
-    Setting("REFRESH_INTERVAL", 1.0, "Seconds between checks for a newer index in a running server.", float),
+    Setting("REFRESH_INTERVAL", 0.2, "Seconds between checks for a newer index in a running server.", float),
     Setting("DEFAULT_UI_LANG", "ru", "Interface language when neither ?lang= nor Accept-Language decide (kk, ru or en)."),
+    Setting("REINDEX_SECRET", "", "Shared secret of the `POST /api/reindex` webhook (HMAC-SHA256 signatures); the webhook is off while empty."),
+    Setting("WATCH_DEBOUNCE", 0.3, "Seconds of quiet after file changes before `poisk serve --watch` updates the index.", float),
 ]
 
 _BY_NAME = {s.name: s for s in SETTINGS}
