@@ -35,7 +35,7 @@ $(FALLBACK)/.installed: pyproject.toml
 	touch $@
 
 test-fallback: $(STAMP) $(FALLBACK)/.installed
-	$(FALLBACK)/bin/python -m pytest -q -p no:cacheprovider
+	$(FALLBACK)/bin/python -m pytest -q -p no:cacheprovider -m "not slow"
 	rm -rf var/fallback-index && mkdir -p var/fallback-index
 	cp -r content var/fallback-index/content
 	$(BIN)/poisk index --content var/fallback-index/content --index var/fallback-index/ix

@@ -28,6 +28,7 @@ class Reindexer:
         self._paths: set[str] = set()
         self._everything = False
         self._full = False
+        self._reason: str | None = None
         self._pending = False
         self._running = False
         self._stopped = False
@@ -52,9 +53,14 @@ class Reindexer:
         if self._thread:
             self._thread.join(timeout)
 
-    def request(self, paths: Iterable[str] | None = None, full: bool = False) -> None:
-        """Ask for a run: for ``paths`` only (relative to the pages folder), or for every change when None."""
+    def request(self, paths: Iterable[str] | None = None, full: bool = False, reason: str | None = None) -> None:
+        """Ask for a run: for ``paths`` only (relative to the pages folder), or for every change when None.
+
+        ``full`` rebuilds from nothing; ``reason`` is what /healthz says meanwhile.
+        """
         with self._cond:
+            if reason:
+                self._reason = reason
             if paths is None:
                 self._everything = True
             else:
@@ -94,21 +100,22 @@ class Reindexer:
                 if self._stopped:
                     return
                 paths = None if self._everything else set(self._paths)
-                full = self._full
+                full, reason = self._full, self._reason
+                self._reason = None
                 self._paths.clear()
                 self._everything = self._full = self._pending = False
                 self._running = True
             try:
-                self._run(paths, full)
+                self._run(paths, full, reason)
             finally:
                 with self._cond:
                     self._running = False
                     self._cond.notify_all()
 
-    def _run(self, paths: set[str] | None, full: bool) -> None:
+    def _run(self, paths: set[str] | None, full: bool, reason: str | None = None) -> None:
         try:
             site = Site.load(self.content)
-            reason = "asked for" if full else needs_rebuild(site, self.index_root)
+            reason = reason or ("asked for" if full else needs_rebuild(site, self.index_root))
             if reason:
                 store.write_status(self.index_root, "rebuilding", reason=reason)
             report = reindex(site, self.index_root, rebuild=full, paths=paths)

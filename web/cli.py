@@ -61,7 +61,7 @@ def _start_indexing(config: dict, watch: bool):
             log.error("index damaged: %s; rebuilding it from the content", problem)
         store.withdraw(root)
         store.write_status(root, "rebuilding", reason="the index was damaged")
-        reindexer.request(full=True)
+        reindexer.request(full=True, reason="the index was damaged")
     elif not store.exists(root):
         print(reindex(site, root, progress=_progress()).summary(), file=sys.stderr)
         store.write_status(root, "ok")
