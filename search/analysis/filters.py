@@ -117,3 +117,26 @@ def is_latin_word(word: str) -> bool:
 def has_cyrillic(word: str) -> bool:
     """Return whether ``word`` holds a Cyrillic letter."""
     return any("\u0400" <= ch <= "\u04ff" for ch in word)
+
+
+class WordKeysFilter(Filter):
+    """Replace each word with its keys in one language: several at one position for an ambiguous
+    form. Latin words get their English key; marked place names stay as written."""
+
+    def keys(self, word: str) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def __call__(self, tokens):
+        from search.analysis.english import english_key
+
+        for t in tokens:
+            text = t.text
+            if is_latin_word(text):
+                t.text = english_key(text)
+                yield t
+            elif getattr(t, "proper", False):
+                yield t
+            else:
+                for key in self.keys(text):
+                    t.text = key
+                    yield t

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from whoosh.analysis import Filter
 
-from search.analysis.english import english_key
-from search.analysis.filters import has_cyrillic, is_latin_word
+from search.analysis.filters import WordKeysFilter, has_cyrillic
 from search.analysis.stemmers import snowball
 
 # Kazakh-only letters: a text holding them is Kazakh, not Russian.
@@ -210,19 +209,11 @@ def has_kazakh_letters(text: str) -> bool:
     return any(ch in KAZAKH_LETTERS for ch in text)
 
 
-class KazakhStemFilter(Filter):
-    """Replace each Cyrillic token with its Kazakh stem; Latin words get their English key."""
+class KazakhStemFilter(WordKeysFilter):
+    """Replace each Cyrillic word with its Kazakh stem (both readings when its ending is ambiguous)."""
 
-    def __call__(self, tokens):
-        for t in tokens:
-            text = t.text
-            if is_latin_word(text):
-                t.text = english_key(text)
-                yield t
-            else:
-                for key in stems(text):
-                    t.text = key
-                    yield t
+    def keys(self, word: str) -> tuple[str, ...]:
+        return stems(word)
 
 
 class KazakhFamilyFilter(Filter):

@@ -5,8 +5,7 @@ from pathlib import Path
 
 from whoosh.analysis import Filter
 
-from search.analysis.english import english_key
-from search.analysis.filters import has_cyrillic, is_latin_word
+from search.analysis.filters import WordKeysFilter, has_cyrillic
 from search.analysis.stemmers import snowball
 
 _DATA = Path(__file__).parent / "data"
@@ -200,24 +199,11 @@ def lemmas(word: str) -> tuple[str, ...]:
     return (first, *others)
 
 
-class RussianLemmaFilter(Filter):
-    """Replace each Cyrillic token with its lemma (or stem, for unknown words); Latin words get their English key.
+class RussianLemmaFilter(WordKeysFilter):
+    """Replace each Cyrillic word with its lemma (or stem, for unknown words), and its other likely lemmas."""
 
-    An ambiguous form also gets its other likely lemmas, at the same position.
-    """
-
-    def __call__(self, tokens):
-        for t in tokens:
-            text = t.text
-            if is_latin_word(text):
-                t.text = english_key(text)
-                yield t
-            elif getattr(t, "proper", False):
-                yield t
-            else:
-                for key in lemmas(text):
-                    t.text = key
-                    yield t
+    def keys(self, word: str) -> tuple[str, ...]:
+        return lemmas(word)
 
 
 class RussianFamilyFilter(Filter):
