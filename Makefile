@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test test-fallback install index golden bench-relevance bench-analysis clean
+.PHONY: serve test test-fallback install browser index golden bench-relevance bench-analysis clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,16 @@ serve: $(STAMP)
 index: $(STAMP)
 	$(BIN)/poisk index
 
-test: $(STAMP)
+# The widget's tests run in Debian's Chromium (driven by Playwright) with axe-core from npm.
+BROWSER_DEPS := tests/browser/node_modules/axe-core/axe.min.js
+$(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
+	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	touch $@
+
+browser: $(BROWSER_DEPS)
+
+test: $(STAMP) $(BROWSER_DEPS)
 	$(BIN)/python -m pytest
 
 # The same suite on whoosh-reloaded 2.7.5, the drop-in fallback for whoosh3 (never both in one

@@ -21,7 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
         refresh_interval=app.config["REFRESH_INTERVAL"],
     )
 
-    from web import api, pages, webhook
+    from web import api, pages, webhook, widget
 
     app.extensions["poisk.webhook"] = {
         "deliveries": webhook.Deliveries(),
@@ -30,6 +30,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(webhook.bp)
+    app.register_blueprint(widget.bp)
+    widget.enable_cors(app)
     errors.register(app)
     return app
 

@@ -35,6 +35,7 @@ SETTINGS: list[Setting] = [
     Setting("REFRESH_INTERVAL", 0.2, "Seconds between checks for a newer index in a running server.", float),
     Setting("DEFAULT_UI_LANG", "ru", "Interface language when neither ?lang= nor Accept-Language decide (kk, ru or en)."),
     Setting("REINDEX_SECRET", "", "Shared secret of the `POST /api/reindex` webhook (HMAC-SHA256 signatures); the webhook is off while empty."),
+    Setting("ALLOWED_ORIGINS", "", "Origins (comma-separated, e.g. https://example.org) whose pages may call the API from a browser: the widget's hosts."),
     Setting("WATCH_DEBOUNCE", 0.3, "Seconds of quiet after file changes before `poisk serve --watch` updates the index.", float),
 ]
 
