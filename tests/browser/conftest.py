@@ -36,6 +36,7 @@ class HostSite:
     """A plain website on another origin that embeds the widget, under a strict Content-Security-Policy."""
 
     def __init__(self, folder: Path, service: str, port: int | None = None):
+        self.folder = folder
         self.port = port or free_port()
         self.origin = f"http://127.0.0.1:{self.port}"
         self.service = service

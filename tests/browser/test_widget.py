@@ -132,10 +132,24 @@ def test_axe_finds_no_violations(browser, widget_setup, query):
 
 
 @pytest.mark.parametrize("lang, query", [("kk", "гематология"), ("ru", "гематология"), ("en", "hematology")])
-def test_interface_language_and_screenshot(browser, widget_setup, lang, query):
-    context = browser.new_context(viewport={"width": 700, "height": 700})
+def test_the_embed_snippet_works_on_another_origin_in_each_language(browser, widget_setup, lang, query):
+    """Paste /embed's snippet (with integrity=) into a plain page on another origin: search works; save a screenshot."""
+    import html
+    import re
+    import urllib.request
+
+    server, host = widget_setup["server"], widget_setup["allowed"]
+    with urllib.request.urlopen(f"{server.base}/embed?lang={lang}") as r:
+        embed = r.read().decode()
+    snippet = html.unescape(re.search(r'<pre class="snippet-code"><code>(.*?)</code></pre>', embed, re.S).group(1))
+    assert 'integrity="sha384-' in snippet and f'lang="{lang}"' in snippet
+    folder = host.folder / f"embed-{lang}"
+    folder.mkdir(exist_ok=True)
+    (folder / "index.html").write_text(f"<!doctype html><html><head><meta charset=utf-8><title>Host</title></head>"
+                                       f"<body><main><h1>Host page</h1>{snippet}</main></body></html>", encoding="utf-8")
+    context = browser.new_context(viewport={"width": 700, "height": 800})
     page = context.new_page()
-    page.goto(f"{widget_setup['server'].base}/embed?lang={lang}")  # the /embed preview, same origin as the API
+    page.goto(f"{host.origin}/embed-{lang}/index.html")
     type_query(page, query)
     page.locator(f"{WIDGET} li[role=option]").first.wait_for(timeout=10_000)
     expected = {"kk": "нәтиже", "ru": "Найдено", "en": "result"}[lang]
@@ -143,3 +157,13 @@ def test_interface_language_and_screenshot(browser, widget_setup, lang, query):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"widget-{lang}.png"), full_page=True)
     context.close()
+
+
+def test_script_is_small_and_cacheable(widget_setup):
+    import urllib.request
+
+    with urllib.request.urlopen(f"{widget_setup['server'].base}/widget/v1/poisk.js") as r:
+        body = r.read()
+        assert len(body) < 20 * 1024
+        assert "immutable" in r.headers["Cache-Control"] and r.headers["Content-Type"].startswith("text/javascript")
+    assert b"eval(" not in body and b"innerHTML" not in body and b"credentials: \"omit\"" in body
