@@ -28,7 +28,8 @@ def to_document(page: Page) -> dict:
         "month": f"{date.year:04d}-{date.month:02d}",
         "published": page.published,
         "routable": page.routable,
-        "visible_from": int(page.publish_date.timestamp()) if page.publish_date else 0,
+        "visible_from": (int(page.publish_date.timestamp()) if page.publish_date else 0)
+        if page.published and page.routable else FOREVER,
         "visible_until": int(page.unpublish_date.timestamp()) if page.unpublish_date else FOREVER,
         "category": ",".join(page.category),
         "tag": ",".join(page.tag),

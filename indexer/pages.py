@@ -16,7 +16,7 @@ from indexer.errors import ContentError
 from indexer.frontmatter_yaml import split_page
 from indexer.language import language_of
 from indexer.site import Site
-from indexer.text import body_and_summary
+from indexer.text import body_and_summary, plain_title
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +137,8 @@ def read_page(site: Site, file: Path, slug_of=None) -> Page:
         date = datetime.fromtimestamp(stat.st_mtime, tz)
 
     title = header.get("title")
-    title = " ".join(str(title).split()) if title not in (None, "") else _title_from_folder(folders, file)
+    title = plain_title(str(title)) if title not in (None, "") else ""
+    title = title or _title_from_folder(folders, file)
     taxonomy = header.get("taxonomy") if isinstance(header.get("taxonomy"), dict) else {}
 
     for w in warnings:

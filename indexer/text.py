@@ -150,3 +150,13 @@ def body_and_summary(markdown_source: str, delimiter: str = "===") -> tuple[str,
     else:
         summary = body[0] if body else ""
     return "\n".join(body), summary
+
+
+def plain_title(title: str) -> str:
+    """Return a frontmatter title as plain text: no Twig, shortcodes, HTML tags or comments."""
+    if not any(ch in title for ch in "<{[&"):
+        return " ".join(title.split())
+    parser = _TextExtractor()
+    parser.feed(strip_markup(title))
+    parser.close()
+    return " ".join(" ".join(parser.paragraphs()).split())

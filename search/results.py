@@ -46,6 +46,7 @@ class SearchPage:
     results: list[Hit]
     facets: dict[str, list[FacetValue]]
     corrected: str | None = None  # the query searched instead of the one typed
+    partial: bool = False  # the time budget ran out: the hits found so far
 
     @property
     def pages(self) -> int:
@@ -62,4 +63,5 @@ class SearchPage:
             "results": [h.to_dict() for h in self.results],
             "facets": {name: [asdict(v) for v in values] for name, values in self.facets.items()},
             "corrected": self.corrected,
+            "partial": self.partial,
         }

@@ -6,7 +6,7 @@ from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyzer_for
 
 # Bump when the schema or any analyser changes what is indexed: the indexer then
 # rebuilds from content instead of mixing old and new keys.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 CODE_FIELD = "code"
 CROSS_FIELD = "cross"
@@ -56,11 +56,13 @@ def build_schema() -> fields.Schema:
         date=fields.NUMERIC(int, bits=64, stored=True, sortable=True),
         year=fields.ID(stored=True, sortable=True),
         month=fields.ID(stored=True, sortable=True),
-        # Visibility, decided at query time against the clock.
+        # Visibility, decided at query time against the clock: a page is visible while
+        # visible_from <= now < visible_until; a draft or a page without a URL has
+        # visible_from = FOREVER.
         published=fields.BOOLEAN(stored=True),
         routable=fields.BOOLEAN(stored=True),
-        visible_from=fields.NUMERIC(int, bits=64, stored=True),
-        visible_until=fields.NUMERIC(int, bits=64, stored=True),
+        visible_from=fields.NUMERIC(int, bits=64, stored=True, sortable=True),
+        visible_until=fields.NUMERIC(int, bits=64, stored=True, sortable=True),
         # Taxonomy.
         category=fields.KEYWORD(stored=True, commas=True, lowercase=True),
         tag=fields.KEYWORD(stored=True, commas=True, lowercase=True),

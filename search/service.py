@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from whoosh import collectors
 from whoosh import query as wq
 
 from search import query as visitor_query
@@ -14,7 +15,7 @@ from search import store, synonyms
 from search.analysis import LANGUAGES
 from search.correct import Vocabulary, correct, transliterations
 from search.errors import QueryError
-from search.facets import FacetColumns
+from search.doctable import DocTable
 from search.highlight import marked_title, query_terms, snippet
 from search.results import Hit, SearchPage
 
@@ -71,19 +72,6 @@ def warm_up() -> None:
     synonyms.default().groups_of("warm up")
 
 
-def visibility_filter(now: float) -> wq.Query:
-    """Return the query of documents a visitor may see at epoch second ``now``."""
-    now = int(now)
-    return wq.And(
-        [
-            wq.Term("published", True),
-            wq.Term("routable", True),
-            wq.NumericRange("visible_from", None, now),
-            wq.NumericRange("visible_until", now, None, startexcl=True),
-        ]
-    )
-
-
 class SearchService:
     """Searches one index; keeps a long-lived searcher per thread and refreshes it.
 
@@ -92,8 +80,9 @@ class SearchService:
     checked at most every ``refresh_interval`` seconds, never per request.
     """
 
-    def __init__(self, index_dir: Path, clock=time.time, refresh_interval: float = 1.0):
+    def __init__(self, index_dir: Path, clock=time.time, refresh_interval: float = 1.0, time_budget: float = 2.0):
         self.index_dir = Path(index_dir)
+        self.time_budget = time_budget
         self.clock = clock
         self.refresh_interval = refresh_interval
         self._lock = threading.Lock()
@@ -103,6 +92,7 @@ class SearchService:
         self._checked = time.monotonic()
         self.tz = ZoneInfo(self.meta().get("timezone") or "UTC")
         self._local = threading.local()
+        self._spelling_cache: dict[tuple, dict] = {}
         warm_up()
 
     # -- searchers -------------------------------------------------------------
@@ -136,7 +126,7 @@ class SearchService:
             searcher = local.searcher = self._index.searcher()
             local.epoch = self._switches
             local.checked = now
-            local.columns = FacetColumns(searcher.reader())
+            local.columns = DocTable(searcher.reader())
         elif now - local.checked >= self.refresh_interval:
             local.checked = now
             if self._index.latest_generation() != searcher.reader().generation():
@@ -145,7 +135,7 @@ class SearchService:
                 # Whoosh distributions. Closing the old one frees its files.
                 fresh = self._index.searcher()
                 searcher.close()
-                local.searcher, local.columns = fresh, FacetColumns(fresh.reader())
+                local.searcher, local.columns = fresh, DocTable(fresh.reader())
                 searcher = fresh
         return searcher, local.columns
 
@@ -165,19 +155,23 @@ class SearchService:
 
     # -- searching -------------------------------------------------------------
 
-    def _filters(self, req: SearchRequest) -> wq.Query:
-        parts = [visibility_filter(self.clock())]
-        if req.lang:
-            parts.append(wq.Term("lang", req.lang))
-        if req.year:
-            parts.append(wq.Term("year", str(req.year)))
-        if req.month:
-            parts.append(wq.Term("month", req.month))
-        if req.date_from or req.date_to:
-            start = self._epoch(req.date_from) if req.date_from else None
-            end = self._epoch(req.date_to + timedelta(days=1)) - 1 if req.date_to else None
-            parts.append(wq.NumericRange("date", start, end))
-        return wq.And(parts)
+    def _spellings(self, parsed, vocab, searcher) -> dict:
+        """Return the query words' other spellings the index knows (cached per index version)."""
+        key = (searcher.reader().generation(), repr(parsed))
+        found = self._spelling_cache.get(key)
+        if found is None:
+            found = transliterations(parsed, vocab)
+            if len(self._spelling_cache) > 5000:
+                self._spelling_cache.clear()
+            self._spelling_cache[key] = found
+        return found
+
+    def _allowed(self, table: DocTable, req: SearchRequest) -> frozenset[int]:
+        """Return the documents a visitor may see that pass the request's filters."""
+        start = self._epoch(req.date_from) if req.date_from else None
+        end = self._epoch(req.date_to + timedelta(days=1)) - 1 if req.date_to else None
+        year = str(req.year) if req.year else None
+        return table.allowed(self.clock(), req.lang, year, req.month, start, end)
 
     def _epoch(self, day: date) -> int:
         return int(datetime(day.year, day.month, day.day, tzinfo=self.tz).timestamp())
@@ -195,38 +189,47 @@ class SearchService:
             if req.correct:
                 parsed, correction = correct(req.q, parsed, vocab)
                 corrected = correction.text if correction else None
-            text_query = visitor_query.to_whoosh(parsed, synonyms.default(), transliterations(parsed, vocab))
+            text_query = visitor_query.to_whoosh(parsed, synonyms.default(), self._spellings(parsed, vocab, searcher))
         if text_query is None:
             return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected)
         ranked_query = text_query
         if req.prefer_lang and not req.lang and not isinstance(text_query, wq.Every):
             ranked_query = wq.AndMaybe(text_query, wq.Term("lang", req.prefer_lang, boost=PREFER_LANG_BOOST))
 
-        filters = self._filters(req)
-        matching = list(searcher.docs_for_query(wq.And([text_query, filters])))
-        facets = columns.count(matching)
-
+        filters = self._allowed(columns, req)
         by_date = req.sort == "date" or isinstance(text_query, wq.Every)
-        results = searcher.search(
-            ranked_query,
-            filter=filters,
+        collector = searcher.collector(
             limit=req.page * req.per_page,
             sortedby="date" if by_date else None,
             reverse=by_date,
+            filter=filters,
         )
+        # One pass ranks the page and gathers every hit for the facets, within a time budget;
+        # past it, the hits found so far are answered and flagged partial.
+        timed = collectors.TimeLimitCollector(collector, self.time_budget, use_alarm=False)
+        partial = False
+        try:
+            searcher.search_with_collector(ranked_query, timed)
+        except collectors.TimeLimit:
+            partial = True
+        results = timed.results()
+        matching = list(timed.all_ids())
+        facets = columns.count(matching)
         terms = query_terms(text_query)
         first = (req.page - 1) * req.per_page
-        hits = [self._hit(h, terms, by_date) for h in list(results)[first:]]
-        return SearchPage(req.q, len(matching), req.page, req.per_page, _ms(started), hits, facets, corrected)
+        memo: dict[tuple, dict] = {}  # per language: words already judged for this query
+        hits = [self._hit(h, terms, by_date, memo) for h in list(results)[first:]]
+        return SearchPage(req.q, len(matching), req.page, req.per_page, _ms(started), hits, facets, corrected,
+                          partial)
 
-    def _hit(self, hit, terms, by_date: bool) -> Hit:
+    def _hit(self, hit, terms, by_date: bool, memo: dict) -> Hit:
         lang = hit["lang"]
         return Hit(
             path=hit["path"],
             url=hit["url"],
             lang=lang,
             title=marked_title(hit["title"], lang, terms),
-            snippet=snippet(hit.get("body", ""), lang, terms, fallback=hit.get("summary", "")),
+            snippet=snippet(hit.get("body", ""), lang, terms, fallback=hit.get("summary", ""), memo=memo.setdefault(lang, {})),
             date=hit.get("date_iso"),
             score=None if by_date else round(hit.score, 3),
             folder=hit.get("folder", ""),

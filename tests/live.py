@@ -30,7 +30,7 @@ class LiveServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "web.cli", "serve", "--content", str(content), "--index", str(index),
              "--port", str(self.port), *args],
-            cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+            cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), "POISK_RATE_LIMIT": "", **(env or {})},
             stdout=self._log, stderr=subprocess.STDOUT,
         )
 

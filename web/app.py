@@ -19,9 +19,10 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["INDEX"],
         clock=app.config.get("CLOCK") or time.time,
         refresh_interval=app.config["REFRESH_INTERVAL"],
+        time_budget=app.config["QUERY_TIME_BUDGET"],
     )
 
-    from web import api, pages, webhook, widget
+    from web import api, openapi, pages, security, webhook, widget
 
     app.extensions["poisk.webhook"] = {
         "deliveries": webhook.Deliveries(),
@@ -31,8 +32,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(webhook.bp)
     app.register_blueprint(widget.bp)
+    app.register_blueprint(openapi.bp)
     widget.enable_cors(app)
     errors.register(app)
+    security.install(app)
     return app
 
 

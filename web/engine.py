@@ -12,8 +12,9 @@ class Engine:
 
     RETRY_SECONDS = 1.0
 
-    def __init__(self, index_dir, clock=time.time, refresh_interval: float = 1.0):
+    def __init__(self, index_dir, clock=time.time, refresh_interval: float = 1.0, time_budget: float = 2.0):
         self.index_dir = index_dir
+        self.time_budget = time_budget
         self.clock = clock
         self.refresh_interval = refresh_interval
         self._service: SearchService | None = None
@@ -31,7 +32,7 @@ class Engine:
                     raise self._error
                 self._tried = time.monotonic()
                 try:
-                    self._service = SearchService(self.index_dir, self.clock, self.refresh_interval)
+                    self._service = SearchService(self.index_dir, self.clock, self.refresh_interval, self.time_budget)
                     self._error = None
                 except IndexUnavailable as exc:
                     self._error = exc

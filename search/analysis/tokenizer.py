@@ -7,6 +7,7 @@ from whoosh.analysis import Token, Tokenizer
 HYPHENS = "-\u2010\u2011\u2012\u2013\u00ad"
 _PART = r"[^\W_]+(?:['\u2019][^\W_]+)*"
 WORD = re.compile(rf"{_PART}(?:[{HYPHENS}]{_PART})*")
+PART = re.compile(_PART)  # one word, or one part of a hyphenated word
 _SPLIT = re.compile(rf"[{HYPHENS}]")
 
 # Kazakh case and possessive endings written after a hyphen (ЖШС-нің, COVID-19-ға): not words.

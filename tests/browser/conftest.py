@@ -15,7 +15,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "var" / "artifacts"
 
-HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1">Zanzibarite warning'
+# Markup an editor wrote as text (entities): it must reach the visitor as text, never as an element.
+HOSTILE_TITLE = 'Zanzibarite &lt;img src=x onerror="window.__pwned=1"&gt; warning'
 
 
 @pytest.fixture(scope="session")

@@ -168,3 +168,30 @@ def test_html_block_with_blank_line_and_indented_cells(grav):
     text = docs[BAD]["body"]
     assert "First cell" in text and "Second cell" in text
     assert "<td" not in text and "width=" not in text and "</tr>" not in text
+
+
+def test_markup_never_reaches_a_title(grav):
+    """HTML, comments, Twig and shortcodes in a title leave only their text; entities become characters."""
+    from indexer.text import plain_title
+
+    assert plain_title('<img src=x onerror="alert(1)">Report') == "Report"
+    assert plain_title("{{ page.title }} News <!-- internal -->") == "News"
+    assert plain_title("[center]Heading[/center]") == "Heading"
+    assert plain_title("Q&amp;A &lt;b&gt;") == "Q&A <b>"
+    assert plain_title("A < B and C > D") == "A < B and C > D"
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 100_000, "".join("  " * i + "- x\n" for i in range(2000)), ">" * 50_000, "<div>\n" * 20_000,
+     "*a" * 50_000, "`" * 50_000],
+    ids=["brackets", "nested-list", "quotes", "unclosed-divs", "emphasis", "backticks"],
+)
+def test_pathological_markdown_is_read_within_budget(grav, body):
+    import time
+
+    from indexer.text import body_and_summary
+
+    started = time.monotonic()
+    body_and_summary(body)
+    assert time.monotonic() - started < 2.0

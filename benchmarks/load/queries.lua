@@ -1,0 +1,32 @@
+-- wrk script: cycles through the query list given in the POISK_QUERIES file, counts 5xx answers.
+local queries = {}
+local counter = 0
+local server_errors = 0
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  local file = io.open(os.getenv("POISK_QUERIES"), "r")
+  for line in file:lines() do table.insert(queries, line) end
+  file:close()
+end
+
+function request()
+  counter = counter + 1
+  return wrk.format("GET", "/api/search?" .. queries[(counter % #queries) + 1])
+end
+
+function response(status, headers, body)
+  if status >= 500 then server_errors = server_errors + 1 end
+end
+
+function done(summary, latency, requests)
+  local errors = 0
+  for _, thread in ipairs(threads) do errors = errors + (thread:get("server_errors") or 0) end
+  io.write(string.format("RESULT requests=%d p50_ms=%.1f p99_ms=%.1f server_errors=%d non2xx_socket_errors=%d\n",
+    summary.requests, latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end

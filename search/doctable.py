@@ -1,0 +1,88 @@
+"""Per-document values of one index reader, kept in memory: facet columns and visibility.
+
+Read once when a searcher opens (from Whoosh columns, not stored fields), they let a query's
+filters and facet counts be plain set and array work instead of extra index queries. The set of
+visible documents is cached until the next moment a page is scheduled to appear or disappear.
+"""
+
+import bisect
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from search.results import FacetValue
+
+FACETS = ("year", "month", "lang")
+
+
+class DocTable:
+    """Facet values, dates and visibility windows of every document of one reader.
+
+    The sets it returns are shared between queries: Whoosh only reads them (it takes a ``set``,
+    not a ``frozenset``, as a filter); nothing may change them.
+    """
+
+    def __init__(self, reader):
+        self.size = reader.doc_count_all()
+        self.columns = {name: list(reader.column_reader(name)) for name in FACETS}
+        self.date = list(reader.column_reader("date"))
+        self.visible_from = list(reader.column_reader("visible_from"))
+        self.visible_until = list(reader.column_reader("visible_until"))
+        self.live = frozenset(d for d in range(self.size) if not reader.is_deleted(d))
+        boundaries = {v for v in self.visible_from} | {v for v in self.visible_until}
+        self._boundaries = sorted(boundaries)
+        self._visible: set[int] | None = None
+        self._interval = (0, -1)
+        self._filtered: dict[tuple, set[int]] = {}
+
+    def visible(self, now: float) -> set[int]:
+        """Return the documents a visitor may see at epoch second ``now``."""
+        now = int(now)
+        lo, hi = self._interval
+        if self._visible is None or not lo <= now < hi:
+            vf, vu = self.visible_from, self.visible_until
+            self._visible = {d for d in self.live if vf[d] <= now < vu[d]}
+            i = bisect.bisect_right(self._boundaries, now)
+            lo = self._boundaries[i - 1] if i else -(2**63)
+            hi = self._boundaries[i] if i < len(self._boundaries) else 2**63
+            self._interval = (lo, hi)
+            self._filtered.clear()
+        return self._visible
+
+    def allowed(self, now: float, lang=None, year=None, month=None, start=None, end=None) -> set[int]:
+        """Return the visible documents that pass the request's filters (cached per filter)."""
+        base = self.visible(now)
+        key = (lang, year, month, start, end)
+        if key == (None, None, None, None, None):
+            return base
+        found = self._filtered.get(key)
+        if found is None:
+            langs, years, months, dates = self.columns["lang"], self.columns["year"], self.columns["month"], self.date
+            found = set(
+                d for d in base
+                if (lang is None or langs[d] == lang) and (year is None or years[d] == year)
+                and (month is None or months[d] == month) and (start is None or dates[d] >= start)
+                and (end is None or dates[d] <= end)
+            )
+            if len(self._filtered) > 256:
+                self._filtered.clear()
+            self._filtered[key] = found
+        return found
+
+    def count(self, docnums: Iterable[int]) -> dict[str, list[FacetValue]]:
+        """Return each facet's values with their counts among ``docnums``."""
+        counters = {name: Counter() for name in FACETS}
+        years, months, langs = self.columns["year"], self.columns["month"], self.columns["lang"]
+        cy, cm, cl = counters["year"], counters["month"], counters["lang"]
+        for doc in docnums:
+            cy[years[doc]] += 1
+            cm[months[doc]] += 1
+            cl[langs[doc]] += 1
+        for counter in counters.values():
+            counter.pop("", None)
+        return {
+            "year": [FacetValue(v, cy[v]) for v in sorted(cy, reverse=True)],
+            "month": [FacetValue(v, cm[v]) for v in sorted(cm, reverse=True)],
+            "lang": sorted((FacetValue(v, c) for v, c in cl.items()), key=lambda f: (-f.count, f.value)),
+        }

@@ -1,0 +1,129 @@
+"""The API's OpenAPI 3 description, served at ``/api/openapi.json``."""
+
+from flask import Blueprint, jsonify
+
+from search.service import MAX_PAGE, MAX_PER_PAGE
+from search.query import MAX_QUERY_CHARS
+
+bp = Blueprint("openapi", __name__)
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ERROR}}}
+
+
+def _param(name: str, schema: dict, description: str, required: bool = False) -> dict:
+    return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
+
+
+FACET = {"type": "array", "items": {"type": "object", "required": ["value", "count"], "additionalProperties": False,
+                                    "properties": {"value": {"type": "string"}, "count": {"type": "integer", "minimum": 1}}}}
+HIT = {
+    "type": "object",
+    "required": ["path", "url", "lang", "title", "snippet", "date", "score"],
+    "properties": {
+        "path": {"type": "string", "description": "The source file, relative to the pages folder."},
+        "url": {"type": "string", "description": "The page's address on the site."},
+        "lang": {"type": "string", "enum": ["kk", "ru", "en"]},
+        "title": {"type": "string", "description": "Safe HTML: <mark> is the only markup."},
+        "snippet": {"type": "string", "description": "Safe HTML: <mark> is the only markup."},
+        "date": {"type": ["string", "null"], "format": "date-time"},
+        "score": {"type": ["number", "null"]},
+        "category": {"type": "array", "items": {"type": "string"}},
+        "tag": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+def document() -> dict:
+    """Return the OpenAPI description of the API."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Poisk", "version": "1",
+                 "description": "Full-text search of a multilingual (kk, ru, en) Grav news archive."},
+        "paths": {
+            "/api/search": {"get": {
+                "summary": "Search",
+                "operationId": "search",
+                "parameters": [
+                    _param("q", {"type": "string", "maxLength": MAX_QUERY_CHARS},
+                           'Words, "phrases", -excluded words, OR; nothing else is syntax. Empty lists every page.'),
+                    _param("lang", {"type": "string", "enum": ["kk", "ru", "en"]}, "Only results in this language."),
+                    _param("year", {"type": "integer", "minimum": 1, "maximum": 9999}, "Only this year."),
+                    _param("month", {"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$"}, "Only this month (YYYY-MM)."),
+                    _param("from", {"type": "string", "format": "date"}, "From this day (inclusive)."),
+                    _param("to", {"type": "string", "format": "date"}, "To this day (inclusive), not before from."),
+                    _param("sort", {"type": "string", "enum": ["relevance", "date"]}, "Order of the results."),
+                    _param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page of results."),
+                    _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "Results per page."),
+                    _param("correct", {"type": "string", "enum": ["0", "1"]}, "0 searches exactly what was typed."),
+                    _param("prefer_lang", {"type": "string", "enum": ["kk", "ru", "en"]},
+                           "Rank pages in this language first, without filtering."),
+                ],
+                "responses": {
+                    "200": {"description": "One page of results, with facets over all hits.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchPage"}}}},
+                    "400": _error("A parameter cannot be used."),
+                    "413": _error("The request is too large."),
+                    "429": _error("Too many requests from this client."),
+                    "503": _error("There is no usable index at the moment."),
+                },
+            }},
+            "/healthz": {"get": {
+                "summary": "Health",
+                "operationId": "health",
+                "responses": {
+                    "200": {"description": "Searching works.", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["status", "documents"],
+                        "properties": {"status": {"const": "ok"}, "documents": {"type": "integer"},
+                                       "updated_at": {"type": ["string", "null"]}, "indexer": {"type": "object"}}}}}},
+                    "503": {"description": "No usable index (being built or rebuilt).",
+                            "content": {"application/json": {"schema": {"type": "object", "required": ["status"]}}}},
+                },
+            }},
+            "/api/reindex": {"post": {
+                "summary": "Reindex webhook",
+                "operationId": "reindex",
+                "description": "Signed with X-Hub-Signature-256 (HMAC-SHA256 of the raw body); off unless a secret is set.",
+                "parameters": [{"name": "X-Hub-Signature-256", "in": "header", "required": True,
+                                "schema": {"type": "string"}}],
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+                "responses": {
+                    "202": {"description": "Accepted (or a duplicate delivery).",
+                            "content": {"application/json": {"schema": {"type": "object", "required": ["status"]}}}},
+                    "400": _error("Unsupported content type."),
+                    "401": _error("No signature."),
+                    "403": _error("Wrong signature."),
+                    "404": _error("The webhook is off."),
+                    "411": _error("No Content-Length."),
+                    "413": _error("The body is too large."),
+                },
+            }},
+        },
+        "components": {"schemas": {
+            "Error": {"type": "object", "required": ["error", "status"], "additionalProperties": False,
+                      "properties": {"error": {"type": "string"}, "status": {"type": "integer"}}},
+            "Hit": HIT,
+            "SearchPage": {
+                "type": "object",
+                "required": ["query", "total", "page", "per_page", "took_ms", "results", "facets", "corrected", "partial"],
+                "properties": {
+                    "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
+                    "page": {"type": "integer"}, "per_page": {"type": "integer"}, "took_ms": {"type": "number"},
+                    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                    "facets": {"type": "object", "required": ["year", "month", "lang"],
+                               "properties": {"year": FACET, "month": FACET, "lang": FACET}},
+                    "corrected": {"type": ["string", "null"]},
+                    "partial": {"type": "boolean"},
+                },
+            },
+        }},
+    }
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    """Serve the OpenAPI description."""
+    return jsonify(document())
