@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test test-fallback install browser index golden bench-relevance bench-analysis clean
+.PHONY: serve test test-fallback install browser index golden bench-relevance bench-analysis bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +20,12 @@ serve: $(STAMP)
 index: $(STAMP)
 	$(BIN)/poisk index
 
-# The widget's tests run in Debian's Chromium (driven by Playwright) with axe-core from npm.
+# The widget's tests run in Debian's Chromium (driven by Playwright) with axe-core from npm; the
+# rate-limit tests start a real Redis server. Debian packages are installed when missing (as root).
 BROWSER_DEPS := tests/browser/node_modules/axe-core/axe.min.js
 $(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
-	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	command -v chromium >/dev/null && command -v redis-server >/dev/null || \
+	  { apt-get update -qq && apt-get install -y -qq chromium redis-server >/dev/null; }
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	touch $@
 
@@ -62,6 +64,11 @@ golden: $(STAMP)
 bench-relevance: $(STAMP)
 	$(BIN)/python -m benchmarks.relevance
 	$(BIN)/python -m benchmarks.relevance --no-baseline --queries benchmarks/relevance/queries-holdout.tsv
+
+# A bounded load (wrk, 30 s, 50 connections) of normal and hostile queries on loopback.
+bench-load: $(STAMP)
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m benchmarks.load
 
 # Speed of text analysis: tokens/s, per-query analysis time, dictionary cache load.
 bench-analysis: $(STAMP)
