@@ -1,9 +1,17 @@
 """A :class:`Page` → the fields of its index document."""
 
+import hashlib
+
 from search.analysis import FAMILY_LANGUAGES
 from search.schema import CODE_FIELD, CROSS_FIELD, CROSS_TITLE_FIELD, FOREVER, SPELL_FIELD, body_field, family_field, title_field
 
 from indexer.pages import Page
+
+
+def same_text_key(page: Page) -> str:
+    """Return a key shared by pages of one language whose title and text are the same, whitespace and case aside."""
+    text = " ".join(f"{page.title}\n{page.body}".casefold().split())
+    return page.lang + ":" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
 
 
 def to_document(page: Page) -> dict:
@@ -17,6 +25,7 @@ def to_document(page: Page) -> dict:
         **levels,
         "path": page.path,
         "folder": page.folder,
+        "same_text": same_text_key(page),
         "lang": page.lang,
         "url": page.url,
         "title": page.title,

@@ -27,6 +27,7 @@ class DocTable:
         self.size = reader.doc_count_all()
         self.columns = {name: list(reader.column_reader(name)) for name in FACETS}
         self.date = list(reader.column_reader("date"))
+        self.same_text = list(reader.column_reader("same_text"))
         self.visible_from = list(reader.column_reader("visible_from"))
         self.visible_until = list(reader.column_reader("visible_until"))
         self.live = frozenset(d for d in range(self.size) if not reader.is_deleted(d))
@@ -69,6 +70,17 @@ class DocTable:
                 self._filtered.clear()
             self._filtered[key] = found
         return found
+
+    def distinct(self, docnums: Iterable[int]) -> list[int]:
+        """Return ``docnums`` with later copies of the same text left out (order kept)."""
+        seen, out = set(), []
+        same = self.same_text
+        for doc in docnums:
+            key = same[doc]
+            if key not in seen:
+                seen.add(key)
+                out.append(doc)
+        return out
 
     def count(self, docnums: Iterable[int]) -> dict[str, list[FacetValue]]:
         """Return each facet's values with their counts among ``docnums``."""

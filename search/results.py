@@ -21,6 +21,8 @@ class Hit:
     folder: str = ""
     category: list[str] = field(default_factory=list)
     tag: list[str] = field(default_factory=list)
+    translations: dict[str, str] = field(default_factory=dict)  # language → URL of the same page
+    duplicates: list[dict] = field(default_factory=list)  # other addresses of the same text
 
     def to_dict(self) -> dict:
         return {
@@ -33,6 +35,8 @@ class Hit:
             "score": self.score,
             "category": self.category,
             "tag": self.tag,
+            "translations": self.translations,
+            "duplicates": self.duplicates,
         }
 
 

@@ -198,8 +198,11 @@ class SearchService:
 
         filters = self._allowed(columns, req)
         by_date = req.sort == "date" or isinstance(text_query, wq.Every)
+        first = (req.page - 1) * req.per_page
+        wanted = first + req.per_page
+        # Copies of one text collapse into one hit, so rank a little more than a page's worth.
         collector = searcher.collector(
-            limit=req.page * req.per_page,
+            limit=wanted * 2 + 10,
             sortedby="date" if by_date else None,
             reverse=by_date,
             filter=filters,
@@ -213,17 +216,35 @@ class SearchService:
         except collectors.TimeLimit:
             partial = True
         results = timed.results()
-        matching = list(timed.all_ids())
+        found = sorted(timed.all_ids())
+        matching = columns.distinct(found)
         facets = columns.count(matching)
+        ranked = list(results)
+        kept = set(columns.distinct(h.docnum for h in ranked))
+        if not partial and len(kept) < min(wanted, len(matching)) and len(ranked) < len(found):
+            # Too many copies among the ranked hits to fill the page: rank them all (rare).
+            ranked = list(searcher.search(ranked_query, filter=filters, limit=None,
+                                          sortedby="date" if by_date else None, reverse=by_date))
+            kept = set(columns.distinct(h.docnum for h in ranked))
+        ranked = [h for h in ranked if h.docnum in kept]
         terms = query_terms(text_query)
-        first = (req.page - 1) * req.per_page
-        memo: dict[tuple, dict] = {}  # per language: words already judged for this query
-        hits = [self._hit(h, terms, by_date, memo) for h in list(results)[first:]]
+        memo: dict[str, dict] = {}  # per language: words already judged for this query
+        hits = [self._hit(h, terms, by_date, memo, searcher, filters, columns) for h in ranked[first:wanted]]
         return SearchPage(req.q, len(matching), req.page, req.per_page, _ms(started), hits, facets, corrected,
                           partial)
 
-    def _hit(self, hit, terms, by_date: bool, memo: dict) -> Hit:
+    def _hit(self, hit, terms, by_date: bool, memo: dict, searcher, visible, columns) -> Hit:
         lang = hit["lang"]
+        translations, duplicates = {}, []
+        for other in searcher.documents(folder=hit["folder"]):
+            docnum = searcher.document_number(path=other["path"])
+            if other["path"] == hit["path"] or docnum not in self._visible_now(columns):
+                continue
+            if other["lang"] != lang and other["lang"] not in translations:
+                translations[other["lang"]] = other["url"]
+        for other in searcher.documents(same_text=hit["same_text"]):
+            if other["path"] != hit["path"] and searcher.document_number(path=other["path"]) in visible:
+                duplicates.append({"path": other["path"], "url": other["url"]})
         return Hit(
             path=hit["path"],
             url=hit["url"],
@@ -235,7 +256,12 @@ class SearchService:
             folder=hit.get("folder", ""),
             category=_split(hit.get("category")),
             tag=_split(hit.get("tag")),
+            translations=dict(sorted(translations.items())),
+            duplicates=duplicates,
         )
+
+    def _visible_now(self, columns) -> set[int]:
+        return columns.visible(self.clock())
 
 
 def _split(value) -> list[str]:

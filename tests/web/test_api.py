@@ -21,7 +21,7 @@ def test_contract_shape(client):
     assert data["query"] == "гематология" and data["page"] == 1 and data["per_page"] == 10
     assert data["total"] > 10 and len(data["results"]) == 10
     hit = data["results"][0]
-    for key in ("path", "url", "lang", "title", "snippet", "date", "score"):
+    for key in ("path", "url", "lang", "title", "snippet", "date", "score", "translations", "duplicates"):
         assert key in hit
     assert hit["lang"] == "ru" and hit["url"].startswith("/ru")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", hit["date"])

@@ -10,6 +10,7 @@
   const SCRIPT = document.currentScript && document.currentScript.src;
   const SERVICE = SCRIPT ? new URL("../..", SCRIPT).href.replace(/\/$/, "") : location.origin;
   const DEBOUNCE_MS = 180, PER_PAGE = 8;
+  const LANGUAGE_NAMES = { kk: "Қазақша", ru: "Русский", en: "English" };
   const log = (...a) => console.warn("[poisk-search]", ...a);
 
   // Interface strings, as data.
@@ -17,16 +18,17 @@
     kk: { label: "Іздеу", placeholder: "Сайттан іздеу…", results: (n) => `${n} нәтиже`, none: "Ештеңе табылмады",
           tips: "Басқа сөздерді қолданып көріңіз.", more: "Тағы көрсету", all: "Барлық нәтижелер",
           showing: "Нәтижелер:", instead: "Іздеу:", clear: "Тазалау", unavailable: "Іздеу бұл сайттан қолжетімсіз.",
-          years: "Жыл бойынша", anyYear: "Барлық жылдар", loading: "Ізделуде…" },
+          years: "Жыл бойынша", anyYear: "Барлық жылдар", loading: "Ізделуде…", alsoIn: "Басқа тілдерде:" },
     ru: { label: "Поиск", placeholder: "Поиск по сайту…", results: (n) => `Найдено: ${n}`, none: "Ничего не найдено",
           tips: "Попробуйте другие слова.", more: "Показать ещё", all: "Все результаты",
           showing: "Показаны результаты по запросу", instead: "Искать", clear: "Очистить",
-          unavailable: "Поиск недоступен с этого сайта.", years: "По годам", anyYear: "Все годы", loading: "Ищем…" },
+          unavailable: "Поиск недоступен с этого сайта.", years: "По годам", anyYear: "Все годы", loading: "Ищем…",
+          alsoIn: "Также:" },
     en: { label: "Search", placeholder: "Search this site…", results: (n) => `${n} result${n === 1 ? "" : "s"}`,
           none: "No results", tips: "Try other words.", more: "Show more", all: "All results",
           showing: "Showing results for", instead: "Search instead for", clear: "Clear",
           unavailable: "Search is not available from this site.", years: "By year", anyYear: "Any year",
-          loading: "Searching…" },
+          loading: "Searching…", alsoIn: "Also in:" },
   };
 
   const CSS = `
@@ -55,6 +57,8 @@ li[role=option][aria-selected="true"] { background: #e8f0fa; outline: 2px solid 
 .title { color: var(--poisk-accent); font-weight: 600; text-decoration: underline; }
 .date { color: var(--poisk-muted); font-size: .8rem; }
 .snippet { margin: .15rem 0 0; font-size: .9rem; line-height: 1.4; overflow-wrap: anywhere; }
+.also { margin: .15rem 0 0; font-size: .8rem; color: var(--poisk-muted); }
+.also .lang { color: var(--poisk-accent); text-decoration: underline; cursor: pointer; }
 mark { background: var(--poisk-mark); color: inherit; padding: 0 .1em; border-radius: 2px; }
 .foot { display: flex; justify-content: space-between; align-items: center; gap: .5rem; margin-top: .4rem; }
 .foot a { color: var(--poisk-accent); font-size: .9rem; }`;
@@ -133,6 +137,8 @@ mark { background: var(--poisk-mark); color: inherit; padding: 0 .1em; border-ra
       this.clearButton.addEventListener("click", () => { this._clear(); this.input.focus(); });
       this.more.addEventListener("click", () => this._search(this.state.page + 1, true));
       this.list.addEventListener("click", (e) => {
+        const lang = e.target.closest(".lang[data-href]");
+        if (lang) { location.assign(lang.dataset.href); return; }
         const li = e.target.closest("li[role=option]");
         if (li) this._open(Number(li.dataset.index));
       });
@@ -216,6 +222,18 @@ mark { background: var(--poisk-mark); color: inherit; padding: 0 .1em; border-ra
       li.dataset.index = String(i);
       if (hit.date) li.append(" ", el("span", { class: "date" }, hit.date.slice(0, 10)));
       if (hit.snippet) li.append(marked(hit.snippet, el("p", { class: "snippet" })));
+      const also = Object.entries(hit.translations || {})
+        .map(([lang, url]) => [lang, this._link(url)]).filter(([, url]) => url);
+      if (also.length) {
+        const p = el("p", { class: "also" }, this.t.alsoIn, " ");
+        // An option may hold no links (nothing focusable inside it): these open on a click.
+        also.forEach(([lang, url], i) => {
+          const name = el("span", { class: "lang", lang }, LANGUAGE_NAMES[lang] || lang);
+          name.dataset.href = url;
+          p.append(i ? " · " : "", name);
+        });
+        li.append(p);
+      }
       if (href) li.dataset.href = href;
       return li;
     }

@@ -1,0 +1,49 @@
+"""What visitors expect of mature search: one hit per text, translations, suggestions."""
+
+SILK = "02.news/13.2019-07-22-silk-road-central-asia-hematology-forum/item.ru.md"
+SILK_COPY = "02.news/14.2019-07-22-silk-road-central-asia-hematology-forum/item.ru.md"
+
+
+def api(client, path="/api/search", **params):
+    r = client.get(path, query_string=params)
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()
+
+
+def test_byte_identical_copies_are_one_hit_listing_both_addresses(client):
+    data = api(client, q="Silk Road", lang="ru")
+    assert data["total"] == 1 and len(data["results"]) == 1
+    hit = data["results"][0]
+    addresses = {hit["path"], *(d["path"] for d in hit["duplicates"])}
+    assert addresses == {SILK, SILK_COPY}
+    assert sum(f["count"] for f in data["facets"]["year"]) == data["total"]
+
+
+def test_collapsed_pages_do_not_overlap_or_come_short(client):
+    first = api(client, q="гематология", lang="ru", per_page=7)
+    second = api(client, q="гематология", lang="ru", per_page=7, page=2)
+    assert len(first["results"]) == 7 and len(second["results"]) == 7
+    texts = [h["path"] for h in first["results"] + second["results"]]
+    dups = [d["path"] for h in first["results"] + second["results"] for d in h["duplicates"]]
+    assert len(set(texts)) == 14 and not set(texts) & set(dups)
+
+
+def test_every_hit_carries_its_translations(client):
+    hit = api(client, q="Silk Road", lang="ru")["results"][0]
+    assert hit["translations"] == {"en": "/en/news/2019-07-22-silk-road-central-asia-hematology-forum",
+                                   "kk": "/kk/news/2019-07-22-silk-road-central-asia-hematology-forum"}
+
+
+def test_translations_of_hidden_pages_are_not_shown(content_index):
+    from web import create_app
+
+    client = create_app({"INDEX": str(content_index), "RATE_LIMIT": ""}).test_client()
+    for hit in api(client, q="клиника", per_page=50)["results"]:
+        assert all("hyperbaric" not in u and "proton" not in u for u in hit["translations"].values())
+
+
+def test_the_page_shows_also_in(client):
+    html = client.get("/search?q=Silk+Road&lang=ru").get_data(as_text=True)
+    assert "Также на языках:" in html
+    assert 'href="/kk/news/2019-07-22-silk-road-central-asia-hematology-forum" lang="kk"' in html
+    assert html.count('<li class="hit"') == 1
