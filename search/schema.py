@@ -6,7 +6,7 @@ from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyzer_for
 
 # Bump when the schema or any analyser changes what is indexed: the indexer then
 # rebuilds from content instead of mixing old and new keys.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 CODE_FIELD = "code"
 CROSS_FIELD = "cross"

@@ -233,6 +233,16 @@ class SearchService:
         return SearchPage(req.q, len(matching), req.page, req.per_page, _ms(started), hits, facets, corrected,
                           partial)
 
+    def suggest(self, text: str, lang: str | None = None, limit: int = 8) -> list[str]:
+        """Return completions of ``text`` from the words of visible pages (of ``lang`` when given)."""
+        from search.suggest import suggest
+
+        if lang is not None and lang not in LANGUAGES:
+            raise QueryError(f"lang must be one of {', '.join(LANGUAGES)}")
+        visitor_query.parse(text)  # the same caps as a search
+        searcher, columns = self._searcher()
+        return suggest(searcher, columns.allowed(self.clock(), lang), text, limit)
+
     def _hit(self, hit, terms, by_date: bool, memo: dict, searcher, visible, columns) -> Hit:
         lang = hit["lang"]
         translations, duplicates = {}, []

@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, jsonify, request
 
 from search import store
-from search.errors import IndexUnavailable
+from search.errors import IndexUnavailable, QueryError
 from web.app import engine
 from web.errors import UNAVAILABLE
 from web.params import search_request
@@ -17,6 +17,18 @@ def search():
     req = search_request(request.args, current_app.config["PER_PAGE"], strict=True)
     page = engine(current_app).service().search(req)
     return jsonify(page.to_dict())
+
+
+@bp.get("/api/suggest")
+def suggest():
+    """Complete the last word typed: ``{"query": "гемат", "suggestions": ["гематология", ...]}``."""
+    unknown = sorted(set(request.args) - {"q", "lang"})
+    if unknown:
+        raise QueryError(f"unknown parameter {unknown[0]!r}: use q, lang")
+    q = request.args.get("q", "")
+    lang = request.args.get("lang", "").strip() or None
+    suggestions = engine(current_app).service().suggest(q, lang)
+    return jsonify(query=q, suggestions=suggestions)
 
 
 @bp.get("/healthz")

@@ -71,6 +71,23 @@ def document() -> dict:
                     "503": _error("There is no usable index at the moment."),
                 },
             }},
+            "/api/suggest": {"get": {
+                "summary": "Complete the last word typed",
+                "operationId": "suggest",
+                "parameters": [
+                    _param("q", {"type": "string", "maxLength": MAX_QUERY_CHARS}, "What has been typed so far."),
+                    _param("lang", {"type": "string", "enum": ["kk", "ru", "en"]}, "Only words of pages in this language."),
+                ],
+                "responses": {
+                    "200": {"description": "Completions, commonest first.", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["query", "suggestions"], "additionalProperties": False,
+                        "properties": {"query": {"type": "string"},
+                                       "suggestions": {"type": "array", "items": {"type": "string"}, "maxItems": 8}}}}}},
+                    "400": _error("A parameter cannot be used."),
+                    "429": _error("Too many requests from this client."),
+                    "503": _error("There is no usable index at the moment."),
+                },
+            }},
             "/healthz": {"get": {
                 "summary": "Health",
                 "operationId": "health",

@@ -38,9 +38,9 @@ FAMILY_LANGUAGES = ("ru", "kk")
 STOP_WORDS = frozenset(stoplists["ru"]) | frozenset(stoplists["en"]) | kazakh.STOP_WORDS
 
 
-def _words(lang: str | None = None):
+def _words(lang: str | None = None, join: bool = True):
     """Words → look-alike letters repaired → case folded → letters folded → no initials (→ no stop words)."""
-    chain = word_tokenizer() | HomoglyphFilter()
+    chain = word_tokenizer(join) | HomoglyphFilter()
     if lang == "ru":
         chain = chain | ProperNameFilter(proper_names())
     chain = chain | NormalizeFilter()
@@ -87,8 +87,8 @@ def cross_analyzer():
 
 
 def spell_analyzer():
-    """Spelling vocabulary: the words as written, folded."""
-    return _words(None)
+    """Spelling vocabulary: the words as written, folded (the parts of hyphenated words, not their joins)."""
+    return _words(None, join=False)
 
 
 _FACTORIES = {

@@ -26,8 +26,11 @@ class WordTokenizer(Tokenizer):
     ``онко-гематология``). A part that is only a Kazakh case ending (``ЖШС-нің``) is dropped.
     """
 
+    def __init__(self, join: bool = True):
+        self.join = join
+
     def __eq__(self, other):
-        return type(self) is type(other)
+        return type(self) is type(other) and self.join == getattr(other, "join", True)
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
@@ -46,7 +49,7 @@ class WordTokenizer(Tokenizer):
                 if piece and not (parts and piece.lower() in KAZAKH_SUFFIX_PARTS):
                     parts.append((piece, offset))
                 offset += len(piece) + 1
-            if len(parts) > 1 and mode != "query":
+            if len(parts) > 1 and mode != "query" and getattr(self, "join", True):
                 joined = "".join(p for p, _ in parts)
                 yield self._set(t, joined, pos, start_char + start, start_char + match.end(), keeporiginal)
             for piece, offset in parts:
@@ -67,9 +70,9 @@ class WordTokenizer(Tokenizer):
         return t
 
 
-def word_tokenizer() -> WordTokenizer:
-    """Return the tokenizer shared by all languages."""
-    return WordTokenizer()
+def word_tokenizer(join: bool = True) -> WordTokenizer:
+    """Return the tokenizer shared by all languages (``join=False``: no joined form of hyphenated words)."""
+    return WordTokenizer(join)
 
 
 def dehyphenate(text: str) -> str:

@@ -47,3 +47,34 @@ def test_the_page_shows_also_in(client):
     assert "Также на языках:" in html
     assert 'href="/kk/news/2019-07-22-silk-road-central-asia-hematology-forum" lang="kk"' in html
     assert html.count('<li class="hit"') == 1
+
+
+def test_suggestions_complete_the_last_word_commonest_first(client):
+    import time
+
+    client.get("/api/suggest?q=гемат")
+    started = time.perf_counter()
+    data = api(client, "/api/suggest", q="гемат")
+    elapsed = time.perf_counter() - started
+    assert data["query"] == "гемат"
+    assert data["suggestions"] and all(s.startswith("гемат") for s in data["suggestions"])
+    assert "гематологии" in data["suggestions"][:3]
+    assert elapsed < 0.1
+    two = api(client, "/api/suggest", q="костного моз")
+    assert two["suggestions"] and all(s.startswith("костного моз") for s in two["suggestions"])
+    assert all(s.startswith("hemat") for s in api(client, "/api/suggest", q="hemat")["suggestions"])
+
+
+def test_suggestions_never_come_from_hidden_pages(content_index):
+    from web import create_app
+
+    client = create_app({"INDEX": str(content_index), "RATE_LIMIT": ""}).test_client()
+    assert api(client, "/api/suggest", q="бароками")["suggestions"] == []  # only the draft has барокамера
+    assert api(client, "/api/suggest", q="hyperb")["suggestions"] == []
+    assert api(client, "/api/suggest", q="клини")["suggestions"]
+
+
+def test_suggest_refuses_bad_parameters(client):
+    assert client.get("/api/suggest?q=x&lang=de").status_code == 400
+    assert client.get("/api/suggest?q=x&page=2").status_code == 400
+    assert client.get("/api/suggest", query_string={"q": "я" * 300}).status_code == 400
