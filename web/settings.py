@@ -36,7 +36,7 @@ SETTINGS: list[Setting] = [
     Setting("DEFAULT_UI_LANG", "ru", "Interface language when neither ?lang= nor Accept-Language decide (kk, ru or en)."),
     Setting("REINDEX_SECRET", "", "Shared secret of the `POST /api/reindex` webhook (HMAC-SHA256 signatures); the webhook is off while empty."),
     Setting("ALLOWED_ORIGINS", "", "Origins (comma-separated, e.g. https://example.org) whose pages may call the API from a browser: the widget's hosts."),
-    Setting("RATE_LIMIT", "120/minute;20/second", "Requests one client may make to the page and the API (flask-limiter syntax); empty turns limits off."),
+    Setting("RATE_LIMIT", "300 per 10 seconds;5000 per hour", "Requests one client may make to the page and the API (flask-limiter syntax): bursts of typing and scripted checks pass, floods do not; empty turns limits off."),
     Setting("RATE_LIMIT_STORAGE", "memory://", "Where rate-limit counters live: memory:// for one process, redis://HOST:6379 to share them across workers."),
     Setting("TRUSTED_PROXIES", 0, "How many reverse proxies stand before the service; their X-Forwarded-For gives the client's address.", int),
     Setting("QUERY_TIME_BUDGET", 2.0, "Seconds a query may take; past it, the hits found so far are answered, flagged partial.", float),
