@@ -72,6 +72,36 @@ def warm_up() -> None:
     synonyms.default().groups_of("warm up")
 
 
+class AllowCollector(collectors.WrappingCollector):
+    """Pass on only the documents in ``allow`` (a set of document numbers), and remember them all.
+
+    Whoosh's own FilterCollector filters in ``collect_matches``, which a TimeLimitCollector
+    around it never calls in Whoosh 2.7, and skips filtering altogether for an empty set; and
+    TopCollector.all_ids() runs the query a second time, unfiltered. This one filters in
+    ``collect``, under any wrapper, in either distribution, and its ``all_ids()`` is exactly the
+    documents collected in the one pass.
+    """
+
+    def __init__(self, child, allow: set[int]):
+        super().__init__(child)
+        self.allow = allow
+        self.ids: list[int] = []
+
+    def prepare(self, top_searcher, q, context):
+        self.ids = []
+        super().prepare(top_searcher, q, context)
+
+    def collect(self, sub_docnum):
+        docnum = self.child.offset + sub_docnum
+        if docnum in self.allow:
+            self.ids.append(docnum)
+            return self.child.collect(sub_docnum)
+        return None
+
+    def all_ids(self):
+        return self.ids
+
+
 class SearchService:
     """Searches one index; keeps a long-lived searcher per thread and refreshes it.
 
@@ -201,15 +231,14 @@ class SearchService:
         first = (req.page - 1) * req.per_page
         wanted = first + req.per_page
         # Copies of one text collapse into one hit, so rank a little more than a page's worth.
-        collector = searcher.collector(
-            limit=wanted * 2 + 10,
-            sortedby="date" if by_date else None,
-            reverse=by_date,
-            filter=filters,
-        )
-        # One pass ranks the page and gathers every hit for the facets, within a time budget;
-        # past it, the hits found so far are answered and flagged partial.
-        timed = collectors.TimeLimitCollector(collector, self.time_budget, use_alarm=False)
+        if not filters:  # nothing visible passes the filters (Whoosh takes an empty filter as none)
+            return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected)
+        # One pass ranks the page and gathers every hit (for the total and the facets) within a
+        # time budget; past it, the hits found so far are answered and flagged partial. No block
+        # skipping (optimize=False): every hit must be seen to be counted.
+        collector = searcher.collector(limit=wanted * 2 + 10, sortedby="date" if by_date else None,
+                                       reverse=by_date, optimize=False)
+        timed = collectors.TimeLimitCollector(AllowCollector(collector, filters), self.time_budget, use_alarm=False)
         partial = False
         try:
             searcher.search_with_collector(ranked_query, timed)
