@@ -2,6 +2,7 @@
 
 import threading
 import time
+from html import escape
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from search.errors import QueryError
 from search.doctable import DocTable
 from search.highlight import marked_title, query_terms, snippet
 from search.results import Hit, SearchPage
+from search.schema import body_field
 
 MAX_PER_PAGE = 100
 PREFER_LANG_BOOST = 3.0
@@ -271,6 +273,33 @@ class SearchService:
         visitor_query.parse(text)  # the same caps as a search
         searcher, columns = self._searcher()
         return suggest(searcher, columns.allowed(self.clock(), lang), text, limit)
+
+    def related(self, path: str, limit: int = 5) -> list[dict]:
+        """Return the visible pages most like the page at ``path`` (same language, copies left out)."""
+        searcher, columns = self._searcher()
+        docnum = searcher.document_number(path=path)
+        allowed = columns.visible(self.clock())
+        if docnum is None or docnum not in allowed:
+            raise QueryError(f"no visible page at {path[:200]!r}")
+        fields = searcher.stored_fields(docnum)
+        lang = fields["lang"]
+        same = {d for d in allowed if columns.columns["lang"][d] == lang and columns.same_text[d] != columns.same_text[docnum]}
+        if not same:
+            return []
+        keys = f"{fields['title']}\n{fields.get('body', '')}"[:20_000]
+        results = searcher.more_like(docnum, body_field(lang), text=keys, top=limit * 3, numterms=12,
+                                     filter=set(same))
+        out, seen = [], set()
+        for hit in results:
+            key = columns.same_text[hit.docnum]
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append({"path": hit["path"], "url": hit["url"], "lang": hit["lang"],
+                        "title": escape(hit["title"], quote=True), "date": hit.get("date_iso")})
+            if len(out) == limit:
+                break
+        return out
 
     def _hit(self, hit, terms, by_date: bool, memo: dict, searcher, visible, columns) -> Hit:
         lang = hit["lang"]

@@ -31,6 +31,18 @@ def suggest():
     return jsonify(query=q, suggestions=suggestions)
 
 
+@bp.get("/api/related")
+def related():
+    """The published pages most like the one at ``path``: ``{"path": ..., "related": [{path, url, lang, title, date}]}``."""
+    unknown = sorted(set(request.args) - {"path"})
+    if unknown:
+        raise QueryError(f"unknown parameter {unknown[0]!r}: use path")
+    path = request.args.get("path", "").strip()
+    if not path or len(path) > 1000:
+        raise QueryError("path is required: a page's path as /api/search gives it")
+    return jsonify(path=path, related=engine(current_app).service().related(path))
+
+
 @bp.get("/healthz")
 def healthz():
     """Say whether the service can search, what the index holds and what the indexer is doing."""

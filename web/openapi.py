@@ -88,6 +88,21 @@ def document() -> dict:
                     "503": _error("There is no usable index at the moment."),
                 },
             }},
+            "/api/related": {"get": {
+                "summary": "Pages like this one",
+                "operationId": "related",
+                "parameters": [_param("path", {"type": "string", "minLength": 1, "maxLength": 1000},
+                                      "A page's path as /api/search gives it.", required=True)],
+                "responses": {
+                    "200": {"description": "The most similar visible pages.", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["path", "related"],
+                        "properties": {"path": {"type": "string"}, "related": {"type": "array", "items": {
+                            "type": "object", "required": ["path", "url", "lang", "title"]}}}}}}},
+                    "400": _error("No such visible page, or a bad parameter."),
+                    "429": _error("Too many requests from this client."),
+                    "503": _error("There is no usable index at the moment."),
+                },
+            }},
             "/healthz": {"get": {
                 "summary": "Health",
                 "operationId": "health",

@@ -56,8 +56,12 @@ def search():
     wants_results = req is not None and any(
         request.args.get(k) for k in ("q", "year", "month", "from", "to")
     )
+    related = []
     if wants_results:
-        page = engine(current_app).service().search(req)
+        service = engine(current_app).service()
+        page = service.search(req)
+        if page.results and page.page == 1:  # pages like the best hit, under it
+            related = service.related(page.results[0].path, limit=3)
         status = 200
     else:
         status = 400 if error else 200
@@ -80,6 +84,7 @@ def search():
             language_names=LANGUAGE_NAMES,
             req=req,
             page=page,
+            related=related,
             error=error,
             q=request.args.get("q", ""),
             args=request.args,

@@ -4,8 +4,8 @@ SILK = "02.news/13.2019-07-22-silk-road-central-asia-hematology-forum/item.ru.md
 SILK_COPY = "02.news/14.2019-07-22-silk-road-central-asia-hematology-forum/item.ru.md"
 
 
-def api(client, path="/api/search", **params):
-    r = client.get(path, query_string=params)
+def api(client, endpoint="/api/search", **params):
+    r = client.get(endpoint, query_string=params)
     assert r.status_code == 200, r.get_json()
     return r.get_json()
 
@@ -78,3 +78,29 @@ def test_suggest_refuses_bad_parameters(client):
     assert client.get("/api/suggest?q=x&lang=de").status_code == 400
     assert client.get("/api/suggest?q=x&page=2").status_code == 400
     assert client.get("/api/suggest", query_string={"q": "я" * 300}).status_code == 400
+
+
+def test_related_posts_are_similar_visible_and_distinct(client):
+    data = api(client, "/api/related", path=SILK)
+    related = data["related"]
+    assert 1 <= len(related) <= 5
+    paths = [r["path"] for r in related]
+    assert SILK not in paths and SILK_COPY not in paths  # not itself, not its copy
+    assert all(r["lang"] == "ru" for r in related)
+    assert any("forum" in p or "symposium" in p or "eha" in p for p in paths)  # other meetings of hematologists
+
+
+def test_related_refuses_unknown_or_hidden_pages(content_index):
+    from web import create_app
+
+    client = create_app({"INDEX": str(content_index), "RATE_LIMIT": ""}).test_client()
+    assert client.get("/api/related?path=nope.md").status_code == 400
+    draft = "02.news/45.2025-06-02-hyperbaric-chamber-plan/item.ru.md"
+    assert client.get(f"/api/related?path={draft}").status_code == 400
+    for r in api(client, "/api/related", path="02.news/10.2019-07-22-new-mri-scanner/item.ru.md")["related"]:
+        assert "hyperbaric" not in r["path"] and "proton" not in r["path"]
+
+
+def test_the_page_shows_related_posts_under_the_best_hit(client):
+    html = client.get("/search?q=Silk+Road&lang=ru").get_data(as_text=True)
+    assert "Похожие публикации:" in html

@@ -26,7 +26,7 @@ def server(tmp_path_factory):
         yield live
 
 
-@pytest.mark.parametrize("operation_id", ["search", "suggest", "health", "reindex"])
+@pytest.mark.parametrize("operation_id", ["search", "suggest", "related", "health", "reindex"])
 def test_api_conforms_to_its_openapi_description(server, operation_id):
     schema = schemathesis.openapi.from_url(f"{server.base}/api/openapi.json")
     operation = next(op.ok() for op in schema.get_all_operations() if op.ok().definition.raw.get("operationId") == operation_id)
