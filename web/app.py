@@ -22,7 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
         time_budget=app.config["QUERY_TIME_BUDGET"],
     )
 
-    from web import api, openapi, pages, security, webhook, widget
+    from web import api, openapi, operations, pages, security, webhook, widget
 
     app.extensions["poisk.webhook"] = {
         "deliveries": webhook.Deliveries(),
@@ -33,9 +33,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(webhook.bp)
     app.register_blueprint(widget.bp)
     app.register_blueprint(openapi.bp)
+    app.register_blueprint(operations.bp)
     widget.enable_cors(app)
     errors.register(app)
     security.install(app)
+    operations.install(app)
     return app
 
 

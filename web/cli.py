@@ -81,6 +81,13 @@ def cmd_serve(args, config) -> int:
     from web.app import create_app
 
     reindexer, watcher = _start_indexing(config, args.watch)
+    access = logging.getLogger("poisk.access")  # one JSON line per request, on standard output
+    access.setLevel(logging.INFO)
+    if not access.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+        access.propagate = False
     app = create_app({**config, "REINDEXER": reindexer})
     url = f"http://{config['HOST']}:{config['PORT']}/"
     watching = " (watching for changes)" if watcher else ""
