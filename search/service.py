@@ -3,7 +3,7 @@
 import threading
 import time
 from html import escape
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,7 +12,7 @@ from whoosh import collectors
 from whoosh import query as wq
 
 from search import query as visitor_query
-from search import store, synonyms
+from search import datewords, store, synonyms
 from search.analysis import LANGUAGES
 from search.correct import Vocabulary, correct, transliterations
 from search.errors import QueryError
@@ -212,6 +212,10 @@ class SearchService:
         """Run ``req`` and return one page of results with facets over all hits."""
         started = time.perf_counter()
         parsed = visitor_query.parse(req.q)
+        if req.year is None and req.month is None:
+            parsed, year, month = datewords.extract(parsed)
+            if year:  # «июль 2019» filters by date instead of searching the words
+                req = replace(req, year=year, month=month)
         searcher, columns = self._searcher()
         corrected = None
         if parsed.is_empty and not parsed.excluded:
