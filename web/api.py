@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from search import store
 from search.errors import IndexUnavailable, QueryError
+from web import admin
 from web.app import engine
 from web.errors import UNAVAILABLE
 from web.params import search_request
@@ -16,7 +17,9 @@ def search():
     """Search; the answer is :meth:`SearchPage.to_dict` (the JSON contract in README.md)."""
     req = search_request(request.args, current_app.config["PER_PAGE"], strict=True)
     page = engine(current_app).service().search(req)
-    return jsonify(page.to_dict())
+    data = page.to_dict()
+    data["search_id"] = admin.record(page, req.lang)  # for /api/click; null when analytics are off
+    return jsonify(data)
 
 
 @bp.get("/api/suggest")

@@ -22,7 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
         time_budget=app.config["QUERY_TIME_BUDGET"],
     )
 
-    from web import api, openapi, operations, pages, security, webhook, widget
+    from web import admin, api, openapi, operations, pages, security, webhook, widget
 
     app.extensions["poisk.webhook"] = {
         "deliveries": webhook.Deliveries(),
@@ -34,6 +34,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(widget.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(operations.bp)
+    app.register_blueprint(admin.bp)
+    admin.install(app)
     widget.enable_cors(app)
     errors.register(app)
     security.install(app)

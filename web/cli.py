@@ -138,6 +138,34 @@ def cmd_search(args, config) -> int:
     return 0
 
 
+def cmd_stats(args, config) -> int:
+    """Print what visitors searched for: per week, top queries and queries with no results."""
+    from web.analytics import Analytics
+
+    setting = (config["ANALYTICS"] or "").strip()
+    if not setting:
+        print("poisk: analytics are off: set POISK_ANALYTICS", file=sys.stderr)
+        return 2
+    path = Path(config["INDEX"]).parent / "analytics.sqlite3" if setting == "auto" else Path(setting)
+    if not path.is_file():
+        print(f"poisk: no searches recorded yet ({path})", file=sys.stderr)
+        return 0
+    report = Analytics(path, config["ANALYTICS_RETENTION_DAYS"]).report(weeks=args.weeks, top=args.top)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'week':10} {'searches':>9} {'no results':>11} {'clicked':>8}")
+    for w in report["weeks"]:
+        print(f"{w['week']:10} {w['searches']:>9} {w['zero']:>5} ({w['zero_share']:4.0%}) {w['click_share']:>8.0%}")
+    print("\nqueries with no results:")
+    for r in report["zero_results"] or [{"query": "—", "searches": 0}]:
+        print(f"  {r['searches']:>5}  {r['query']}")
+    print("\ntop queries:")
+    for r in report["top"] or [{"query": "—", "searches": 0, "total": 0}]:
+        print(f"  {r['searches']:>5}  {r['query']}  ({r['total']} results)")
+    return 0
+
+
 def cmd_settings(args, config) -> int:
     """Print every setting with its current value and help."""
     for s in settings.SETTINGS:
@@ -176,6 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=10, help="how many results to print (default 10)")
     p.add_argument("--json", action="store_true", help="print the API's JSON answer")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("stats", help=cmd_stats.__doc__)
+    p.add_argument("--index", metavar="PATH", help="index folder (default: var/index)")
+    p.add_argument("--weeks", type=int, default=8, help="how many weeks back (default 8)")
+    p.add_argument("--top", type=int, default=20, help="how many queries in each list (default 20)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("settings", help=cmd_settings.__doc__)
     p.set_defaults(func=cmd_settings)

@@ -149,6 +149,7 @@ def document() -> dict:
                                "properties": {"year": FACET, "month": FACET, "lang": FACET}},
                     "corrected": {"type": ["string", "null"]},
                     "partial": {"type": "boolean"},
+                    "search_id": {"type": ["string", "null"], "description": "For GET /api/click (null when analytics are off)."},
                 },
             },
         }},

@@ -6,6 +6,7 @@ from babel.dates import format_date
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from search.errors import QueryError
+from web import admin
 from web.app import engine
 from web.i18n import UI_LANGUAGES, strings, ui_language
 from web.params import search_request
@@ -57,11 +58,13 @@ def search():
         request.args.get(k) for k in ("q", "year", "month", "from", "to")
     )
     related = []
+    search_id = None
     if wants_results:
         service = engine(current_app).service()
         page = service.search(req)
         if page.results and page.page == 1:  # pages like the best hit, under it
             related = service.related(page.results[0].path, limit=3)
+        search_id = admin.record(page, req.lang)
         status = 200
     else:
         status = 400 if error else 200
@@ -85,6 +88,7 @@ def search():
             req=req,
             page=page,
             related=related,
+            search_id=search_id,
             error=error,
             q=request.args.get("q", ""),
             args=request.args,

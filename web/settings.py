@@ -40,6 +40,9 @@ SETTINGS: list[Setting] = [
     Setting("RATE_LIMIT_STORAGE", "memory://", "Where rate-limit counters live: memory:// for one process, redis://HOST:6379 to share them across workers."),
     Setting("TRUSTED_PROXIES", 0, "How many reverse proxies stand before the service; their X-Forwarded-For gives the client's address.", int),
     Setting("QUERY_TIME_BUDGET", 2.0, "Seconds a query may take; past it, the hits found so far are answered, flagged partial.", float),
+    Setting("ANALYTICS", "auto", "SQLite file of searches and clicks for editors (no addresses, no cookies); `auto` keeps it beside the index folder, empty turns it off."),
+    Setting("ANALYTICS_RETENTION_DAYS", 90, "Days searches and clicks are kept.", int),
+    Setting("ADMIN_TOKEN", "", "Token for `/admin/stats` (as `Authorization: Bearer …` or `?token=`); the page is off while empty."),
     Setting("WATCH_DEBOUNCE", 0.3, "Seconds of quiet after file changes before `poisk serve --watch` updates the index.", float),
 ]
 

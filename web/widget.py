@@ -31,7 +31,7 @@ def allowed_origins(app) -> list[str]:
 def enable_cors(app) -> None:
     """Answer cross-origin API calls only for allow-listed origins: GET only, no credentials, Vary: Origin."""
     origins = allowed_origins(app)
-    CORS(app, resources={r"/api/(search|suggest)": {"origins": origins or []}}, methods=["GET"],
+    CORS(app, resources={r"/api/(search|suggest|click)": {"origins": origins or []}}, methods=["GET"],
          supports_credentials=False, vary_header=True, send_wildcard=False, max_age=600)
 
     @app.after_request

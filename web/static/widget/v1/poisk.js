@@ -185,6 +185,7 @@ mark { background: var(--poisk-mark); color: inherit; padding: 0 .1em; border-ra
       if (seq !== this.seq) return;  // a newer search has started: never let this answer overwrite it
       const hits = append ? this.state.hits.concat(data.results) : data.results;
       Object.assign(this.state, { q, page, total: data.total, hits, corrected: data.corrected });
+      if (!append) this.state.sid = data.search_id || null;
       this._show(hits, data.total, data, null);
       if (!append) this._renderYears(data.facets && data.facets.year);
     }
@@ -283,7 +284,12 @@ mark { background: var(--poisk-mark); color: inherit; padding: 0 .1em; border-ra
 
     _open(index) {
       const li = this.list.querySelector(`li[data-index="${index}"]`);
-      if (li && li.dataset.href) location.assign(li.dataset.href);
+      if (!li || !li.dataset.href) return;
+      if (this.state.sid) {  // count the click (no cookie, no address): which result of which search
+        const p = new URLSearchParams({ sid: this.state.sid, rank: String(index + 1) });
+        fetch(`${SERVICE}/api/click?${p}`, { credentials: "omit", mode: "cors", keepalive: true }).catch(() => {});
+      }
+      location.assign(li.dataset.href);
     }
   }
 

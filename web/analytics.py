@@ -1,0 +1,107 @@
+"""What visitors look for and do not find: searches and clicks in SQLite, for editors.
+
+Private by design: no address, no cookie, no user agent — a search is its normalised query,
+language, result count and week; a click is which result of which search was opened. Rows older
+than the retention period are deleted.
+"""
+
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS searches (
+    id TEXT PRIMARY KEY, ts REAL NOT NULL, week TEXT NOT NULL, query TEXT NOT NULL,
+    lang TEXT, total INTEGER NOT NULL, urls TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS searches_week ON searches (week);
+CREATE TABLE IF NOT EXISTS clicks (
+    search_id TEXT NOT NULL, ts REAL NOT NULL, rank INTEGER NOT NULL,
+    PRIMARY KEY (search_id, rank)
+);
+"""
+PURGE_EVERY = 200  # writes
+
+
+def week_of(ts: float) -> str:
+    """Return the ISO week of an epoch second, as 2026-W48."""
+    year, week, _ = datetime.fromtimestamp(ts, timezone.utc).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+class Analytics:
+    """Searches and clicks of one service, in one SQLite file."""
+
+    def __init__(self, path: Path, retention_days: int = 90, clock=time.time):
+        self.path = Path(path)
+        self.retention = retention_days * 86400
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._writes = 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(SCHEMA)
+
+    def _connect(self):
+        db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        return db
+
+    def record_search(self, query: str, lang: str | None, total: int, urls: list[str]) -> str:
+        """Record one search (its first page); return the id its result links carry."""
+        sid = secrets.token_hex(8)
+        now = self.clock()
+        normal = " ".join(query.casefold().split())[:256]
+        with self._lock, self._connect() as db:
+            db.execute("INSERT INTO searches VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (sid, now, week_of(now), normal, lang, total, json.dumps(urls[:100])))
+            self._writes += 1
+            if self._writes % PURGE_EVERY == 1:
+                self._purge(db, now)
+        return sid
+
+    def click(self, sid: str, rank: int) -> str | None:
+        """Record that result ``rank`` (1-based) of search ``sid`` was opened; return its URL (None if unknown)."""
+        with self._lock, self._connect() as db:
+            row = db.execute("SELECT urls FROM searches WHERE id = ?", (sid,)).fetchone()
+            if row is None:
+                return None
+            urls = json.loads(row[0])
+            if not 1 <= rank <= len(urls):
+                return None
+            db.execute("INSERT OR IGNORE INTO clicks VALUES (?, ?, ?)", (sid, self.clock(), rank))
+            return urls[rank - 1]
+
+    def purge(self) -> int:
+        """Delete what is older than the retention period; return how many searches went."""
+        with self._lock, self._connect() as db:
+            return self._purge(db, self.clock())
+
+    def _purge(self, db, now: float) -> int:
+        cutoff = now - self.retention
+        db.execute("DELETE FROM clicks WHERE search_id IN (SELECT id FROM searches WHERE ts < ?)", (cutoff,))
+        return db.execute("DELETE FROM searches WHERE ts < ?", (cutoff,)).rowcount
+
+    def report(self, weeks: int = 8, top: int = 20) -> dict:
+        """Return per-week totals, top queries and zero-result queries of the last ``weeks`` weeks."""
+        since = self.clock() - weeks * 7 * 86400
+        with self._connect() as db:
+            per_week = [
+                {"week": w, "searches": n, "zero": z, "clicked": c, "zero_share": z / n if n else 0.0,
+                 "click_share": c / n if n else 0.0}
+                for w, n, z, c in db.execute(
+                    """SELECT week, COUNT(*), SUM(total = 0),
+                              SUM(EXISTS (SELECT 1 FROM clicks WHERE search_id = searches.id))
+                       FROM searches WHERE ts >= ? GROUP BY week ORDER BY week""", (since,))
+            ]
+            top_queries = [{"query": q, "searches": n, "total": t} for q, n, t in db.execute(
+                """SELECT query, COUNT(*) AS n, MAX(total) FROM searches WHERE ts >= ?
+                   GROUP BY query ORDER BY n DESC, query LIMIT ?""", (since, top))]
+            zero = [{"query": q, "searches": n} for q, n in db.execute(
+                """SELECT query, COUNT(*) AS n FROM searches WHERE ts >= ? AND total = 0
+                   GROUP BY query ORDER BY n DESC, query LIMIT ?""", (since, top))]
+        return {"weeks": per_week, "top": top_queries, "zero_results": zero}
