@@ -58,6 +58,7 @@ def search():
         request.args.get(k) for k in ("q", "year", "month", "from", "to")
     )
     related = []
+    suggestions = []
     search_id = None
     if wants_results:
         service = engine(current_app).service()
@@ -65,6 +66,8 @@ def search():
         if page.results and page.page == 1:  # pages like the best hit, under it
             related = service.related(page.results[0].path, limit=3)
         search_id = admin.record(page, req.lang)
+        if page.total == 0 and req.q.strip():  # nothing found: offer completions of what was typed
+            suggestions = service.suggest(req.q, req.lang, limit=5)
         status = 200
     else:
         status = 400 if error else 200
@@ -89,6 +92,7 @@ def search():
             page=page,
             related=related,
             search_id=search_id,
+            suggestions=suggestions,
             error=error,
             q=request.args.get("q", ""),
             args=request.args,

@@ -167,3 +167,30 @@ def test_script_is_small_and_cacheable(widget_setup):
         assert len(body) < 20 * 1024
         assert "immutable" in r.headers["Cache-Control"] and r.headers["Content-Type"].startswith("text/javascript")
     assert b"eval(" not in body and b"innerHTML" not in body and b"credentials: \"omit\"" in body
+
+
+def test_visitor_walk_through_suggestion_year_translation(page, widget_setup):
+    """Type, pick a suggestion, narrow by year, open the translation."""
+    host = widget_setup["allowed"].origin
+    page.goto(host + "/index.html")
+    type_query(page, "вакцин")
+    chip = page.locator(f"{WIDGET} .suggestions button").first
+    chip.wait_for(timeout=10_000)
+    picked = chip.inner_text()
+    assert picked.startswith("вакцин")
+    chip.click()
+    page.wait_for_function(
+        "q => document.querySelector('poisk-search').shadowRoot.querySelector('input').value === q", arg=picked)
+    page.locator(f"{WIDGET} li[role=option]").first.wait_for(timeout=10_000)
+    years = page.locator(f"{WIDGET} .years:not(.suggestions) button")
+    years.nth(1).wait_for(timeout=10_000)
+    year = years.nth(1).inner_text().split()[0]
+    years.nth(1).click()
+    page.wait_for_function(
+        "y => { const d = [...document.querySelector('poisk-search').shadowRoot.querySelectorAll('.date')];"
+        " return d.length && d.every(x => x.textContent.startsWith(y)); }", arg=year, timeout=10_000)
+    translation = page.locator(f"{WIDGET} li[role=option] .also .lang").first
+    lang = translation.get_attribute("lang")
+    with page.expect_navigation():
+        translation.click()
+    assert page.url.startswith(f"{host}/{lang}/news/")

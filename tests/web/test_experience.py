@@ -1,5 +1,7 @@
 """What visitors expect of mature search: one hit per text, translations, suggestions."""
 
+import re
+
 SILK = "02.news/13.2019-07-22-silk-road-central-asia-hematology-forum/item.ru.md"
 SILK_COPY = "02.news/14.2019-07-22-silk-road-central-asia-hematology-forum/item.ru.md"
 
@@ -104,3 +106,10 @@ def test_related_refuses_unknown_or_hidden_pages(content_index):
 def test_the_page_shows_related_posts_under_the_best_hit(client):
     html = client.get("/search?q=Silk+Road&lang=ru").get_data(as_text=True)
     assert "Похожие публикации:" in html
+
+
+def test_the_page_offers_completions_when_nothing_is_found(client):
+    html = client.get("/search", query_string={"q": "гематол", "lang": "ru", "correct": "0"}).get_data(as_text=True)
+    assert "ничего не найдено" in html and "Попробуйте:" in html
+    offered = re.findall(r">([^<]+)</a>", html.split("Попробуйте:", 1)[1].split("</p>", 1)[0])
+    assert offered and all(o.startswith("гематол") for o in offered)

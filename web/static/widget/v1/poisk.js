@@ -18,17 +18,17 @@
     kk: { label: "Іздеу", placeholder: "Сайттан іздеу…", results: (n) => `${n} нәтиже`, none: "Ештеңе табылмады",
           tips: "Басқа сөздерді қолданып көріңіз.", more: "Тағы көрсету", all: "Барлық нәтижелер",
           showing: "Нәтижелер:", instead: "Іздеу:", clear: "Тазалау", unavailable: "Іздеу бұл сайттан қолжетімсіз.",
-          years: "Жыл бойынша", anyYear: "Барлық жылдар", loading: "Ізделуде…", alsoIn: "Басқа тілдерде:" },
+          years: "Жыл бойынша", anyYear: "Барлық жылдар", loading: "Ізделуде…", alsoIn: "Басқа тілдерде:", suggest: "Ұсыныстар" },
     ru: { label: "Поиск", placeholder: "Поиск по сайту…", results: (n) => `Найдено: ${n}`, none: "Ничего не найдено",
           tips: "Попробуйте другие слова.", more: "Показать ещё", all: "Все результаты",
           showing: "Показаны результаты по запросу", instead: "Искать", clear: "Очистить",
           unavailable: "Поиск недоступен с этого сайта.", years: "По годам", anyYear: "Все годы", loading: "Ищем…",
-          alsoIn: "Также:" },
+          alsoIn: "Также:", suggest: "Подсказки" },
     en: { label: "Search", placeholder: "Search this site…", results: (n) => `${n} result${n === 1 ? "" : "s"}`,
           none: "No results", tips: "Try other words.", more: "Show more", all: "All results",
           showing: "Showing results for", instead: "Search instead for", clear: "Clear",
           unavailable: "Search is not available from this site.", years: "By year", anyYear: "Any year",
-          loading: "Searching…", alsoIn: "Also in:" },
+          loading: "Searching…", alsoIn: "Also in:", suggest: "Suggestions" },
   };
 
   const CSS = `
@@ -124,10 +124,11 @@ mark { background: var(--poisk-mark); color: inherit; padding: 0 .1em; border-ra
       this.live = el("div", { class: "status", role: "status", "aria-live": "polite", "aria-atomic": "true" });
       this.note = el("p", { class: "note" });
       this.years = el("div", { class: "years", role: "group", "aria-label": t.years });
+      this.suggestions = el("div", { class: "years suggestions", role: "group", "aria-label": t.suggest });
       this.list = el("ul", { id: `${id}-list`, role: "listbox", "aria-label": t.label });
       this.more = el("button", { type: "button" }, t.more);
       this.allLink = el("a", { href: "#" }, t.all);
-      this.panel = el("div", { class: "panel", hidden: "" }, this.note, this.years, this.list,
+      this.panel = el("div", { class: "panel", hidden: "" }, this.note, this.suggestions, this.years, this.list,
         el("div", { class: "foot" }, this.more, this.allLink));
       root.append(el("label", { for: `${id}-q` }, t.label), el("div", { class: "box" }, this.input, this.clearButton),
         this.live, this.panel);
@@ -188,6 +189,27 @@ mark { background: var(--poisk-mark); color: inherit; padding: 0 .1em; border-ra
       if (!append) this.state.sid = data.search_id || null;
       this._show(hits, data.total, data, null);
       if (!append) this._renderYears(data.facets && data.facets.year);
+      if (!append && !this.state.year) this._suggest(q, seq);
+    }
+
+    async _suggest(q, seq) {
+      // Completions of the last word typed, from the words of visible pages: a click searches them.
+      this.suggestions.replaceChildren();
+      if (q.split(/\s+/).pop().length < 2) return;
+      const params = new URLSearchParams({ q });
+      if (this.filterLang) params.set("lang", this.filterLang);
+      let data;
+      try {
+        const r = await fetch(`${SERVICE}/api/suggest?${params}`, { credentials: "omit", mode: "cors" });
+        if (!r.ok) return;
+        data = await r.json();
+      } catch (e) { return; }
+      if (seq !== this.seq) return;
+      for (const text of (data.suggestions || []).filter((s) => s.toLowerCase() !== q.toLowerCase()).slice(0, 5)) {
+        const b = el("button", { type: "button" }, text);
+        b.addEventListener("click", () => { this.input.value = text; this.state.year = ""; this._search(1, false); });
+        this.suggestions.append(b);
+      }
     }
 
     _show(hits, total, data, problem) {
@@ -199,6 +221,7 @@ mark { background: var(--poisk-mark); color: inherit; padding: 0 .1em; border-ra
       if (problem) {
         this.note.textContent = problem;
         this.years.replaceChildren();
+        this.suggestions.replaceChildren();
       } else if (data && data.corrected) {
         const instead = el("a", { href: "#" }, `${t.instead} «${this.state.q}»`);
         instead.addEventListener("click", (e) => { e.preventDefault(); this._search(1, false, false); });
