@@ -28,6 +28,7 @@ class DocTable:
         self.columns = {name: list(reader.column_reader(name)) for name in FACETS}
         self.date = list(reader.column_reader("date"))
         self.same_text = list(reader.column_reader("same_text"))
+        self.folder = list(reader.column_reader("folder"))
         self.visible_from = list(reader.column_reader("visible_from"))
         self.visible_until = list(reader.column_reader("visible_until"))
         self.live = frozenset(d for d in range(self.size) if not reader.is_deleted(d))
@@ -68,6 +69,18 @@ class DocTable:
             )
             if len(self._filtered) > 256:
                 self._filtered.clear()
+            self._filtered[key] = found
+        return found
+
+    def only_elsewhere(self, now: float, lang: str) -> set[int]:
+        """Return the visible pages in other languages whose folder has no visible page in ``lang``."""
+        visible = self.visible(now)  # also clears the cache when visibility changed
+        key = ("only-elsewhere", lang)
+        found = self._filtered.get(key)
+        if found is None:
+            langs, folders = self.columns["lang"], self.folder
+            covered = {folders[d] for d in visible if langs[d] == lang}
+            found = {d for d in visible if langs[d] != lang and folders[d] not in covered}
             self._filtered[key] = found
         return found
 

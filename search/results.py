@@ -40,6 +40,7 @@ class Hit:
         }
 
 
+
 @dataclass
 class SearchPage:
     query: str

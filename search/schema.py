@@ -6,7 +6,7 @@ from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyzer_for
 
 # Bump when the schema or any analyser changes what is indexed: the indexer then
 # rebuilds from content instead of mixing old and new keys.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 CODE_FIELD = "code"
 CROSS_FIELD = "cross"
@@ -43,7 +43,7 @@ def build_schema() -> fields.Schema:
         # Identity: the source file relative to the pages folder, and its page folder
         # (the files of one folder are translations of one page).
         path=fields.ID(stored=True, unique=True),
-        folder=fields.ID(stored=True),
+        folder=fields.ID(stored=True, sortable=True),
         # Pages whose text is the same (copies under two folder numbers) share this key and
         # are answered as one hit that lists its other addresses.
         same_text=fields.ID(stored=True, sortable=True),

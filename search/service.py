@@ -23,6 +23,7 @@ from search.schema import body_field
 
 MAX_PER_PAGE = 100
 PREFER_LANG_BOOST = 3.0
+OWN_LANG_FIRST_BOOST = 1000.0
 MAX_PAGE = 1000
 SORTS = ("relevance", "date")
 
@@ -42,6 +43,7 @@ class SearchRequest:
     per_page: int = 10
     correct: bool = True  # fix a wrong keyboard layout or a misspelt word
     prefer_lang: str | None = None  # the visitor's interface language: ranks its pages first, filters nothing
+    others: bool = False  # with lang: also pages that exist only in other languages, after lang's own
 
     def __post_init__(self):
         for name in ("lang", "prefer_lang"):
@@ -203,6 +205,11 @@ class SearchService:
         start = self._epoch(req.date_from) if req.date_from else None
         end = self._epoch(req.date_to + timedelta(days=1)) - 1 if req.date_to else None
         year = str(req.year) if req.year else None
+        if req.others and req.lang:
+            elsewhere = table.only_elsewhere(self.clock(), req.lang)
+            langs = table.columns["lang"]
+            return {d for d in table.allowed(self.clock(), None, year, req.month, start, end)
+                    if langs[d] == req.lang or d in elsewhere}
         return table.allowed(self.clock(), req.lang, year, req.month, start, end)
 
     def _epoch(self, day: date) -> int:
@@ -231,6 +238,9 @@ class SearchService:
         ranked_query = text_query
         if req.prefer_lang and not req.lang and not isinstance(text_query, wq.Every):
             ranked_query = wq.AndMaybe(text_query, wq.Term("lang", req.prefer_lang, boost=PREFER_LANG_BOOST))
+        elif req.others and req.lang and not isinstance(text_query, wq.Every):
+            # the visitor's language first, then pages that exist only in another one
+            ranked_query = wq.AndMaybe(text_query, wq.Term("lang", req.lang, boost=OWN_LANG_FIRST_BOOST))
 
         filters = self._allowed(columns, req)
         by_date = req.sort == "date" or isinstance(text_query, wq.Every)

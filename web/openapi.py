@@ -61,6 +61,8 @@ def document() -> dict:
                     _param("correct", {"type": "string", "enum": ["0", "1"]}, "0 searches exactly what was typed."),
                     _param("prefer_lang", {"type": "string", "enum": ["kk", "ru", "en"]},
                            "Rank pages in this language first, without filtering."),
+                    _param("others", {"type": "string", "enum": ["0", "1"]},
+                           "With lang: also pages that exist only in another language, after lang's own."),
                 ],
                 "responses": {
                     "200": {"description": "One page of results, with facets over all hits.",

@@ -51,7 +51,7 @@ def search():
     page = None
     req = None
     try:
-        req = search_request(request.args, current_app.config["PER_PAGE"], prefer_lang=lang)
+        req = search_request(request.args, current_app.config["PER_PAGE"], prefer_lang=lang, others=True)
     except QueryError as exc:
         error = str(exc)
     wants_results = req is not None and any(

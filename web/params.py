@@ -5,7 +5,7 @@ from datetime import date
 from search.errors import QueryError
 from search.service import SearchRequest
 
-PARAMETERS = ("q", "lang", "year", "month", "from", "to", "sort", "page", "per_page", "correct", "prefer_lang")
+PARAMETERS = ("q", "lang", "year", "month", "from", "to", "sort", "page", "per_page", "correct", "prefer_lang", "others")
 
 
 def _int(args, name: str) -> int | None:
@@ -49,7 +49,8 @@ def _flag(args, name: str, default: bool) -> bool:
     raise QueryError(f"{name} must be 1 or 0, got {raw[:20]!r}")
 
 
-def search_request(args, default_per_page: int = 10, strict: bool = False, prefer_lang: str | None = None) -> SearchRequest:
+def search_request(args, default_per_page: int = 10, strict: bool = False, prefer_lang: str | None = None,
+                   others: bool = False) -> SearchRequest:
     """Return the search request described by query-string ``args``.
 
     With ``strict`` (the API), a parameter the API does not know is an error.
@@ -73,4 +74,5 @@ def search_request(args, default_per_page: int = 10, strict: bool = False, prefe
         per_page=default_per_page if per_page is None else per_page,
         correct=_flag(args, "correct", True),
         prefer_lang=args.get("prefer_lang", "").strip() or prefer_lang,
+        others=_flag(args, "others", others),
     )

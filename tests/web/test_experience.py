@@ -113,3 +113,16 @@ def test_the_page_offers_completions_when_nothing_is_found(client):
     assert "ничего не найдено" in html and "Попробуйте:" in html
     offered = re.findall(r">([^<]+)</a>", html.split("Попробуйте:", 1)[1].split("</p>", 1)[0])
     assert offered and all(o.startswith("гематол") for o in offered)
+
+
+def test_pages_only_in_another_language_come_after_and_are_marked(client):
+    # lms-home/page.md exists in no Russian version (a page without a language suffix: Kazakh, the default)
+    strict = api(client, q="Home in LMS", lang="ru")
+    assert all(h["lang"] == "ru" for h in strict["results"])
+    mixed = api(client, q="Home in LMS", lang="ru", others=1, per_page=100)
+    langs = [h["lang"] for h in mixed["results"]]
+    assert "lms-home/page.md" in [h["path"] for h in mixed["results"]]
+    first_other = langs.index("kk")
+    assert all(lang == "ru" for lang in langs[:first_other]) and all(lang != "ru" for lang in langs[first_other:])
+    html = client.get("/search", query_string={"q": "Home in LMS", "lang": "ru"}).get_data(as_text=True)
+    assert "только на языке: Қазақша" in html

@@ -93,3 +93,8 @@ def test_bad_parameter_is_a_friendly_400(client):
 def test_unknown_page_is_a_friendly_404(client):
     status, html = get(client, "/no/such/page")
     assert status == 404 and "Traceback" not in html and "<html" in html
+
+
+def test_query_syntax_help_is_on_the_page(client):
+    _, html = get(client, "/?lang=en")
+    assert "How to search" in html and "<code>\"Silk Road\"</code>" in html and "July 2019" in html
