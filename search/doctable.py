@@ -8,8 +8,6 @@ visible documents is cached until the next moment a page is scheduled to appear 
 import bisect
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
-from functools import lru_cache
 
 from search.results import FacetValue
 

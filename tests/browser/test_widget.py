@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, AXE, HOSTILE_TITLE
+from tests.browser.conftest import ARTIFACTS, AXE
 
 WIDGET = "poisk-search"
 

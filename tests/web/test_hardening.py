@@ -6,7 +6,6 @@ import socket
 import subprocess
 import time
 import tomllib
-from pathlib import Path
 from shutil import which
 
 import pytest
