@@ -3,6 +3,7 @@
 import threading
 import time
 
+from search import store
 from search.errors import IndexUnavailable
 from search.service import SearchService
 
@@ -28,8 +29,9 @@ class Engine:
             return self._service
         with self._lock:
             if self._service is None:
-                if self._error is not None and time.monotonic() - self._tried < self.RETRY_SECONDS:
-                    raise self._error
+                recent = time.monotonic() - self._tried < self.RETRY_SECONDS
+                if self._error is not None and recent and store.current(self.index_dir) is None:
+                    raise self._error  # still nothing to open: do not retry more than once a second
                 self._tried = time.monotonic()
                 try:
                     self._service = SearchService(self.index_dir, self.clock, self.refresh_interval, self.time_budget)
