@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test test-fallback install browser index golden bench-relevance bench-analysis bench-load clean
+.PHONY: serve test test-fallback install browser index golden bench bench-quick bench-relevance bench-analysis bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,15 @@ golden: $(STAMP)
 bench-relevance: $(STAMP)
 	$(BIN)/python -m benchmarks.relevance
 	$(BIN)/python -m benchmarks.relevance --no-baseline --queries benchmarks/relevance/queries-holdout.tsv
+
+# Speed at scale: Poisk beside tantivy and SQLite FTS5 on synthetic archives (not part of make test).
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'tantivy>=0.22'
+	$(BIN)/python -m benchmarks.scale --sizes 1000 10000
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'tantivy>=0.22'
+	$(BIN)/python -m benchmarks.scale --sizes 1000
 
 # A bounded load (wrk, 30 s, 50 connections) of normal and hostile queries on loopback.
 bench-load: $(STAMP)

@@ -32,7 +32,10 @@ STEMMERS = {"ru": "russian", "en": "english", "kk": None}  # tantivy has no Kaza
 
 
 def du(path: Path) -> int:
-    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+    path = Path(path)
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 def read_docs(site: Path):
