@@ -28,9 +28,19 @@ def allowed_origins(app) -> list[str]:
     return [o.strip().rstrip("/") for o in (app.config.get("ALLOWED_ORIGINS") or "").split(",") if o.strip()]
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+LOOPBACK_ORIGINS = r"^http://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?$"
+
+
 def enable_cors(app) -> None:
-    """Answer cross-origin API calls only for allow-listed origins: GET only, no credentials, Vary: Origin."""
+    """Answer cross-origin API calls only for allow-listed origins: GET only, no credentials, Vary: Origin.
+
+    With no list set and the service listening on loopback (a developer's machine, `make serve`),
+    pages served from loopback may call it, so the /embed snippet can be tried at once.
+    """
     origins = allowed_origins(app)
+    if not origins and app.config.get("HOST") in LOOPBACK_HOSTS:
+        origins = [LOOPBACK_ORIGINS]
     CORS(app, resources={r"/api/(search|suggest|click)": {"origins": origins or []}}, methods=["GET"],
          supports_credentials=False, vary_header=True, send_wildcard=False, max_age=600)
 

@@ -241,3 +241,14 @@ def test_preflight_allows_get_only(cors):
 def test_no_jsonp(cors):
     r = cors.get("/api/search?q=x&callback=alert")
     assert r.status_code == 400 and r.headers["Content-Type"] == "application/json"
+
+
+def test_loopback_pages_may_try_the_widget_while_no_list_is_set(content_index):
+    dev = create_app({"INDEX": str(content_index), "RATE_LIMIT": "", "HOST": "127.0.0.1"}).test_client()
+    for origin in ("http://localhost:8080", "http://127.0.0.1:5500"):
+        assert dev.get("/api/search?q=x", headers={"Origin": origin}).headers["Access-Control-Allow-Origin"] == origin
+    for origin in ("null", "https://localhost.evil.example", "http://127.0.0.1.evil.example"):
+        assert "Access-Control-Allow-Origin" not in dev.get("/api/search?q=x", headers={"Origin": origin}).headers
+    public = create_app({"INDEX": str(content_index), "RATE_LIMIT": "", "HOST": "0.0.0.0"}).test_client()
+    assert "Access-Control-Allow-Origin" not in public.get(
+        "/api/search?q=x", headers={"Origin": "http://localhost:8080"}).headers
