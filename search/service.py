@@ -200,7 +200,7 @@ class SearchService:
             self._spelling_cache[key] = found
         return found
 
-    def _allowed(self, table: DocTable, req: SearchRequest) -> frozenset[int]:
+    def _allowed(self, table: DocTable, req: SearchRequest) -> set[int]:
         """Return the documents a visitor may see that pass the request's filters."""
         start = self._epoch(req.date_from) if req.date_from else None
         end = self._epoch(req.date_to + timedelta(days=1)) - 1 if req.date_to else None
