@@ -9,12 +9,12 @@ strips derivational suffixes (-лық, -шы, -сыз), except for stems on a re
 """
 
 from functools import lru_cache
-from pathlib import Path
 
 from whoosh.analysis import Filter
 
 from search.analysis.filters import WordKeysFilter, has_cyrillic
 from search.analysis.stemmers import snowball
+from search.analysis.wordlists import word_list
 
 # Kazakh-only letters: a text holding them is Kazakh, not Russian.
 KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
@@ -177,9 +177,7 @@ def stems(word: str) -> tuple[str, ...]:
 @lru_cache(maxsize=None)
 def family_blocklist() -> frozenset[str]:
     """Return the reviewed stems that derivational stripping must not produce."""
-    path = Path(__file__).parent / "data" / "kk_family_blocklist.txt"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return word_list("kk_family_blocklist")
 
 
 LOANWORD_MIN = 6

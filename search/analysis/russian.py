@@ -1,14 +1,13 @@
 """Russian: pymorphy3 lemmas (exact level) and derivational family keys (family level)."""
 
 from functools import lru_cache
-from pathlib import Path
 
 from whoosh.analysis import Filter
 
 from search.analysis.filters import WordKeysFilter, has_cyrillic
 from search.analysis.stemmers import snowball
+from search.analysis.wordlists import word_list
 
-_DATA = Path(__file__).parent / "data"
 
 
 @lru_cache(maxsize=None)
@@ -86,8 +85,7 @@ _ADJECTIVE_POS = frozenset({"ADJF", "ADJS", "COMP"})
 @lru_cache(maxsize=None)
 def family_blocklist() -> frozenset[str]:
     """Return the reviewed family keys that must not join words."""
-    lines = (_DATA / "ru_family_blocklist.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return word_list("ru_family_blocklist")
 
 
 def _in_dictionary(stem: str) -> bool:
@@ -176,8 +174,7 @@ def _trusted(stem: str) -> str:
 @lru_cache(maxsize=None)
 def proper_names() -> frozenset[str]:
     """Return the place names kept as written when capitalised (Семей is not «семей» of «семья»)."""
-    lines = (_DATA / "ru_proper_names.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return word_list("ru_proper_names")
 
 
 # A reading of an ambiguous form whose parses add up to at least this share is indexed and
