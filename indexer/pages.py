@@ -2,7 +2,6 @@
 
 import hashlib
 import logging
-import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -51,15 +50,6 @@ class Page:
     size: int = 0
     sha1: str = ""
     warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class FileState:
-    """How a file looked when it was read, to notice later changes."""
-
-    mtime_ns: int
-    size: int
-    sha1: str
 
 
 def decode(raw: bytes, path: str) -> str:
@@ -164,12 +154,6 @@ def read_page(site: Site, file: Path, slug_of=None) -> Page:
         sha1=hashlib.sha1(raw).hexdigest(),
         warnings=warnings,
     )
-
-
-def file_state(file: Path) -> FileState:
-    """Return the state of ``file`` as the index records it."""
-    stat = os.stat(file)
-    return FileState(stat.st_mtime_ns, stat.st_size, hashlib.sha1(Path(file).read_bytes()).hexdigest())
 
 
 def _flag(header: dict, key: str, default: bool, rel: str, warnings: list[str]) -> bool:

@@ -107,11 +107,6 @@ def _tokens(text: str, lang: str, text_field: str, terms: dict[str, set[str]], m
     return out
 
 
-def matched_spans(text: str, lang: str, text_field: str, terms: dict[str, set[str]]) -> list[tuple[int, int]]:
-    """Return the (start, end) character spans of ``text`` that the query matched."""
-    return [(t.startchar, t.endchar) for t in _tokens(text, lang, text_field, terms) if t.matched]
-
-
 def _mark(text: str, tokens: list, fragmenter, top: int) -> str:
     if not any(t.matched for t in tokens):
         return ""

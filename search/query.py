@@ -53,10 +53,6 @@ class ParsedQuery:
     def is_empty(self) -> bool:
         return not self.groups
 
-    def words(self) -> list[str]:
-        """Return the searched (not excluded) clauses' text, in order."""
-        return [c.text for group in self.groups for c in group]
-
 
 def parse(text: str) -> ParsedQuery:
     """Parse a visitor's query; raise :class:`QueryError` when it is too long."""

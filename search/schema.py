@@ -32,11 +32,6 @@ def family_field(lang: str) -> str:
     return f"family_{lang}"
 
 
-def text_fields(lang: str) -> tuple[str, str]:
-    """Return ``lang``'s (title, body) field names."""
-    return title_field(lang), body_field(lang)
-
-
 def build_schema() -> fields.Schema:
     """Return the Whoosh schema of a Poisk index."""
     schema = fields.Schema(

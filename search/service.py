@@ -173,11 +173,6 @@ class SearchService:
                 searcher = fresh
         return searcher, local.columns
 
-    def refresh(self) -> None:
-        """Make this thread's next search see the latest committed index."""
-        self._local.checked = float("-inf")
-        self._checked = float("-inf")
-
     def document_count(self) -> int:
         """Return the number of documents in the index (visible or not)."""
         searcher, _ = self._searcher()
