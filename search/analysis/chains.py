@@ -1,5 +1,8 @@
 """The analyser chain of each level and language, and helpers to run them.
 
+Each chain is a Whoosh tokenizer | filter pipeline; the filters that look at one word alone run
+inside :class:`PerWord`, which does their work once per distinct word.
+
 Levels, each indexed in its own fields and queried together:
 
 - ``exact``: a word's lemma or stem in its language (kk, ru, en);
@@ -22,6 +25,7 @@ from search.analysis.filters import (
     HomoglyphFilter,
     MinLengthFilter,
     NormalizeFilter,
+    PerWord,
     ProperNameFilter,
     RussianLettersFilter,
     YoFilter,
@@ -40,12 +44,13 @@ STOP_WORDS = frozenset(stoplists["ru"]) | frozenset(stoplists["en"]) | kazakh.ST
 
 def _words(lang: str | None = None, join: bool = True):
     """Words → look-alike letters repaired → case folded → letters folded → no initials (→ no stop words)."""
-    chain = word_tokenizer(join) | HomoglyphFilter()
+    per_word = [HomoglyphFilter()]
     if lang == "ru":
-        chain = chain | ProperNameFilter(proper_names())
-    chain = chain | NormalizeFilter()
-    chain = chain | (RussianLettersFilter() if lang == "ru" else YoFilter())
-    chain = chain | MinLengthFilter(2)
+        per_word.append(ProperNameFilter(proper_names()))
+    per_word.append(NormalizeFilter())
+    per_word.append(RussianLettersFilter() if lang == "ru" else YoFilter())
+    per_word.append(MinLengthFilter(2))
+    chain = word_tokenizer(join) | PerWord(*per_word)
     if lang:
         chain = chain | StopFilter(stoplist=STOP_WORDS, minsize=1)
     return chain
@@ -53,37 +58,38 @@ def _words(lang: str | None = None, join: bool = True):
 
 def russian_analyzer():
     """Russian exact level: pymorphy3 lemma, Snowball stem for unknown words."""
-    return _words("ru") | RussianLemmaFilter()
+    return _words("ru") | PerWord(RussianLemmaFilter())
 
 
 def english_analyzer():
     """English exact level: British→US spelling, then the Snowball stem."""
-    return _words("en") | EnglishSpellingFilter() | EnglishStemFilter()
+    return _words("en") | PerWord(EnglishSpellingFilter(), EnglishStemFilter())
 
 
 def kazakh_analyzer():
     """Kazakh exact level: inflectional suffixes stripped."""
-    return _words("kk") | KazakhStemFilter()
+    return _words("kk") | PerWord(KazakhStemFilter())
 
 
 def russian_family_analyzer():
     """Russian family level: derivational family keys."""
-    return _words("ru") | RussianFamilyFilter()
+    return _words("ru") | PerWord(RussianFamilyFilter())
 
 
 def kazakh_family_analyzer():
     """Kazakh family level: inflectional and derivational suffixes stripped."""
-    return _words("kk") | KazakhFamilyFilter()
+    return _words("kk") | PerWord(KazakhFamilyFilter())
 
 
 def code_analyzer():
     """Code level: abbreviations, codes and numbers, lower-cased (a query's stop words left out)."""
-    return word_tokenizer() | HomoglyphFilter() | CodeFilter() | MinLengthFilter(2) | StopFilter(stoplist=STOP_WORDS, minsize=1)
+    return (word_tokenizer() | PerWord(HomoglyphFilter(), CodeFilter(), MinLengthFilter(2))
+            | StopFilter(stoplist=STOP_WORDS, minsize=1))
 
 
 def cross_analyzer():
     """Cross-script level: international terms' consonant skeletons, tagged with their script."""
-    return _words(None) | StopFilter(stoplist=STOP_WORDS, minsize=1) | CrossScriptFilter()
+    return _words(None) | StopFilter(stoplist=STOP_WORDS, minsize=1) | PerWord(CrossScriptFilter())
 
 
 def spell_analyzer():

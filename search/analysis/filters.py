@@ -140,3 +140,49 @@ class WordKeysFilter(Filter):
                 for key in self.keys(text):
                     t.text = key
                     yield t
+
+
+class PerWord(Filter):
+    """Run ``filters`` on each token alone and remember what they made of each word.
+
+    Texts repeat their words, so a chain's per-word work (folding, lemmas, stems, keys) is done
+    once per distinct word instead of once per occurrence. The filters must judge a word by
+    itself — its text, the analysis mode and its ``proper`` mark — never by its neighbours or
+    its position; positions pass through untouched. The memory is bounded (``limit`` words,
+    then it starts afresh) and is not part of the pickled schema.
+    """
+
+    def __init__(self, *filters: Filter, limit: int = 200_000):
+        self.filters = filters
+        self.limit = limit
+        self._memory: dict[tuple, tuple] = {}
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.filters == other.filters
+
+    def __getstate__(self):
+        return {"filters": self.filters, "limit": self.limit}
+
+    def __setstate__(self, state):
+        self.filters, self.limit, self._memory = state["filters"], state["limit"], {}
+
+    def _run(self, token) -> tuple[tuple[str, bool], ...]:
+        stream = iter([token.copy()])
+        for f in self.filters:
+            stream = f(stream)
+        return tuple((t.text, getattr(t, "proper", False)) for t in stream)
+
+    def __call__(self, tokens):
+        memory = self._memory
+        for t in tokens:
+            key = (t.text, t.mode, getattr(t, "proper", False))
+            out = memory.get(key)
+            if out is None:
+                out = self._run(t)
+                if len(memory) >= self.limit:
+                    memory.clear()
+                memory[key] = out
+            for text, proper in out:
+                t.text = text
+                t.proper = proper
+                yield t
