@@ -5,6 +5,7 @@ a word that exists at any level is never "corrected".
 """
 
 from dataclasses import dataclass, replace
+from itertools import combinations, product
 
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -18,7 +19,8 @@ from search.schema import CODE_FIELD, SPELL_FIELD, body_field, family_field, tit
 
 TRANSLITERATION_BOOST = 0.6
 # Kazakh letters and the Russian letters people type for them on a Russian keyboard.
-_KAZAKH_FOLD = str.maketrans("әғқңөұүһі", "агкноууhи")
+# The Kazakh letters a Russian keyboard lacks, by the letter typed instead.
+_KAZAKH_UNFOLD = {"а": "ә", "г": "ғ", "к": "қ", "н": "ң", "о": "ө", "у": "ұү", "х": "һ", "и": "і"}
 
 
 @dataclass(frozen=True)
@@ -62,17 +64,28 @@ class Vocabulary:
         return found(analyze_positions(None, text, "code"), CODE_FIELD)
 
     def kazakh_spellings(self, word: str) -> list[str]:
-        """Return indexed words spelt like ``word`` but with Kazakh letters (Талдыкорган → Талдықорған)."""
+        """Return indexed words spelt like ``word`` but with Kazakh letters (Талдыкорган → Талдықорған).
+
+        Up to two letters are read as the Kazakh letters a Russian keyboard lacks (к → қ, г → ғ, …);
+        each spelling is looked up in the vocabulary, commonest first.
+        """
         keys = analyze(None, word, level="spell")
         if len(keys) != 1 or not has_cyrillic(keys[0]) or has_kazakh_letters(keys[0]):
             return []
         word = keys[0]
-        folded = word.translate(_KAZAKH_FOLD)
-        found = []
-        for candidate in self.reader.terms_within(SPELL_FIELD, word, 2, prefix=1):
-            if candidate != word and has_kazakh_letters(candidate) and candidate.translate(_KAZAKH_FOLD) == folded:
-                found.append(candidate)
-        return found
+        places = [i for i, ch in enumerate(word) if ch in _KAZAKH_UNFOLD]
+        found = {}
+        for count in (1, 2):
+            for chosen in combinations(places, count):
+                for letters in product(*(_KAZAKH_UNFOLD[word[i]] for i in chosen)):
+                    chars = list(word)
+                    for i, letter in zip(chosen, letters):
+                        chars[i] = letter
+                    candidate = "".join(chars)
+                    frequency = self.reader.doc_frequency(SPELL_FIELD, candidate)
+                    if frequency:
+                        found[candidate] = frequency
+        return sorted(found, key=lambda c: (-found[c], c))
 
     def nearest(self, word: str) -> str | None:
         """Return the indexed word nearest to ``word`` (1 edit, 2 for long words), the commonest on ties."""

@@ -35,6 +35,7 @@ class DocTable:
         self._visible: set[int] | None = None
         self._interval = (0, -1)
         self._filtered: dict[tuple, set[int]] = {}
+        self._grouped: dict[str, dict[str, list[int]]] = {}
 
     def visible(self, now: float) -> set[int]:
         """Return the documents a visitor may see at epoch second ``now``."""
@@ -49,6 +50,11 @@ class DocTable:
             self._interval = (lo, hi)
             self._filtered.clear()
         return self._visible
+
+    def period(self, now: float) -> tuple[int, int]:
+        """Return the stretch of epoch seconds around ``now`` in which no page appears or disappears."""
+        self.visible(now)
+        return self._interval
 
     def allowed(self, now: float, lang=None, year=None, month=None, start=None, end=None) -> set[int]:
         """Return the visible documents that pass the request's filters (cached per filter)."""
@@ -81,6 +87,24 @@ class DocTable:
             found = {d for d in visible if langs[d] != lang and folders[d] not in covered}
             self._filtered[key] = found
         return found
+
+    def in_folder(self, docnum: int) -> list[int]:
+        """Return the documents (deleted ones left out) in the page folder of ``docnum``: its translations."""
+        return self._groups("folder").get(self.folder[docnum], [])
+
+    def copies(self, docnum: int) -> list[int]:
+        """Return the documents (deleted ones left out) whose text is the same as ``docnum``'s."""
+        return self._groups("same_text").get(self.same_text[docnum], [])
+
+    def _groups(self, name: str) -> dict[str, list[int]]:
+        groups = self._grouped.get(name)
+        if groups is None:
+            groups = {}
+            values = getattr(self, name)
+            for doc in sorted(self.live):
+                groups.setdefault(values[doc], []).append(doc)
+            self._grouped[name] = groups
+        return groups
 
     def distinct(self, docnums: Iterable[int]) -> list[int]:
         """Return ``docnums`` with later copies of the same text left out (order kept)."""

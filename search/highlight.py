@@ -5,12 +5,12 @@ in that level's field — so «гематологической» is marked for 
 the family level, and «В12» for «B12» through the code level.
 """
 
-from functools import lru_cache
+import threading
 from html import escape
 
 from whoosh import highlight
 
-from search.analysis import FAMILY_LANGUAGES, analyzer_for
+from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyzer_for
 from search.analysis.tokenizer import PART
 from search.schema import CODE_FIELD, CROSS_FIELD, body_field, family_field, title_field
 
@@ -57,22 +57,68 @@ def query_terms(query) -> dict[str, set[str]]:
     return terms
 
 
-@lru_cache(maxsize=200_000)
 def word_keys(word: str, lang: str | None, level: str) -> frozenset[str]:
-    """Return the keys a level's analyser gives one word as written (cached: texts repeat their words)."""
+    """Return the keys a level's analyser gives one word as written."""
     return frozenset(t.text for t in analyzer_for(lang, level)(word, mode="index", removestops=False))
 
 
-def _levels(lang: str, text_field: str, terms: dict[str, set[str]]):
-    """Yield (lang, level, keys) for each level with keys to look for in a document of ``lang``."""
-    if terms.get(text_field):
-        yield lang, "exact", terms[text_field]
-    if lang in FAMILY_LANGUAGES and terms.get(family_field(lang)):
-        yield lang, "family", terms[family_field(lang)]
-    if terms.get(CODE_FIELD):
-        yield None, "code", terms[CODE_FIELD]
-    if terms.get(CROSS_FIELD):
-        yield None, "cross", terms[CROSS_FIELD]
+def _wanted(lang: str, text_field: str, terms: dict[str, set[str]]) -> frozenset[tuple[str, str]]:
+    """Return the (level, key) pairs a query looks for in a ``text_field`` of a document in ``lang``."""
+    wanted = {("exact", k) for k in terms.get(text_field, ())}
+    if lang in FAMILY_LANGUAGES:
+        wanted.update(("family", k) for k in terms.get(family_field(lang), ()))
+    wanted.update(("code", k) for k in terms.get(CODE_FIELD, ()))
+    wanted.update(("cross", k) for k in terms.get(CROSS_FIELD, ()))
+    return frozenset(wanted)
+
+
+class Lexicon:
+    """Every level's keys of each word seen so far in one language, and the words behind each key.
+
+    Texts repeat their words, so each word is analysed once (until ``limit`` words are known,
+    when it starts afresh); a query's matched words are then the words behind its keys that the
+    text holds — set work, whatever the text's length or the number of levels.
+    """
+
+    def __init__(self, lang: str, limit: int = 300_000):
+        self.lang = lang
+        self.limit = limit
+        self.levels = [(lang, "exact")] + ([(lang, "family")] if lang in FAMILY_LANGUAGES else []) + [
+            (None, "code"), (None, "cross")]
+        self._keys: dict[str, frozenset] = {}
+        self._words: dict[tuple[str, str], set[str]] = {}
+        self._lock = threading.Lock()
+
+    def matched(self, words: set[str], wanted: frozenset) -> set[str]:
+        """Return the members of ``words`` that some level turns into a (level, key) in ``wanted``."""
+        with self._lock:
+            new = words.difference(self._keys)
+            if len(self._keys) + len(new) > self.limit:
+                self._keys.clear()
+                self._words.clear()
+                new = words
+            for word in new:
+                pairs = frozenset((level, k) for key_lang, level in self.levels for k in word_keys(word, key_lang, level))
+                self._keys[word] = pairs
+                for pair in pairs:
+                    self._words.setdefault(pair, set()).add(word)
+            behind = [self._words[pair] for pair in wanted if pair in self._words]
+            return words & set().union(*behind) if behind else set()
+
+
+_lexicons = {lang: Lexicon(lang) for lang in LANGUAGES}
+
+
+def _judge(words: set[str], lang: str, text_field: str, terms: dict[str, set[str]]) -> set[str]:
+    """Return which of ``words`` some level turns into a key the query sought in ``text_field``.
+
+    Each word (each part of a hyphenated one) is analysed alone, through the very chains that
+    indexed it, so a word is marked exactly when the index matched it.
+    """
+    wanted = _wanted(lang, text_field, terms)
+    if not wanted or lang not in _lexicons:
+        return set()
+    return _lexicons[lang].matched(words, wanted)
 
 
 class _Word:
@@ -87,30 +133,46 @@ class _Word:
         return self
 
 
-def _tokens(text: str, lang: str, text_field: str, terms: dict[str, set[str]], memo: dict | None = None):
-    """Return the words of ``text``, marked when any level turns them into a key the query sought.
+def _tokens(text: str, lang: str, text_field: str, terms: dict[str, set[str]], start: int = 0, end: int | None = None):
+    """Return the words of ``text[start:end]``, marked when any level turns them into a key the query sought."""
+    end = len(text) if end is None else end
+    spans = [(m.group(0), m.start(), m.end()) for m in PART.finditer(text, start, end)]
+    matched = _judge({w for w, _, _ in spans}, lang, text_field, terms)
+    return [_Word(w, s, e, w in matched) for w, s, e in spans]
 
-    Each word (each part of a hyphenated one) is analysed alone, through the very chains that
-    indexed it, and the answers are cached: one pass over the text, whatever the number of levels.
+
+def _windows(text: str, matched: set[str], count: int) -> list[tuple[int, int]]:
+    """Return up to ``count`` stretches of ``text`` (start, end) around its best clusters of matched words.
+
+    A cluster is the matched words within one snippet's length; clusters with more different
+    matched words come first, then the earlier. Only these stretches are then cut into snippets,
+    so a long body costs one scan, not a token object per word.
     """
-    levels = list(_levels(lang, text_field, terms))
-    memo = {} if memo is None else memo
-    out = []
-    for m in PART.finditer(text):
-        word = m.group(0)
-        matched = memo.get(word)
-        if matched is None:
-            matched = memo[word] = any(
-                not keys.isdisjoint(word_keys(word, key_lang, level)) for key_lang, level, keys in levels
-            )
-        out.append(_Word(word, m.start(), m.end(), matched))
-    return out
+    hits = [(m.start(), m.group(0)) for m in PART.finditer(text) if m.group(0) in matched]
+    scored = []
+    j = 0
+    for i, (start, _) in enumerate(hits):
+        while hits[j][0] < start - SNIPPET_CHARS:
+            j += 1
+        window = hits[j : i + 1]
+        scored.append((-len({w.lower() for _, w in window}), -len(window), hits[j][0], start))
+    scored.sort()
+    chosen: list[tuple[int, int]] = []
+    for _, _, first, last in scored:
+        lo, hi = max(0, first - 2 * SNIPPET_CHARS), min(len(text), last + 3 * SNIPPET_CHARS)
+        if all(hi <= a or lo >= b for a, b in chosen):
+            chosen.append((lo, hi))
+            if len(chosen) == count:
+                break
+    return sorted(chosen)
 
 
-def _mark(text: str, tokens: list, fragmenter, top: int) -> str:
-    if not any(t.matched for t in tokens):
+def _mark(text: str, stretches: list[list], fragmenter, top: int) -> str:
+    """Return the ``top`` best fragments of the token lists in ``stretches``, formatted."""
+    fragments = [f for tokens in stretches if any(t.matched for t in tokens)
+                 for f in fragmenter.fragment_tokens(text, tokens)]
+    if not fragments:
         return ""
-    fragments = fragmenter.fragment_tokens(text, tokens)
     best = highlight.top_fragments(fragments, top, highlight.BasicFragmentScorer(), highlight.FIRST)
     return _formatter.format(best)
 
@@ -124,12 +186,20 @@ def plain_excerpt(text: str, maxchars: int = SNIPPET_CHARS * SNIPPETS) -> str:
     return escape(text[: cut if cut > maxchars // 2 else maxchars], quote=True) + " " + ELLIPSIS
 
 
-def snippet(text: str, lang: str, terms: dict[str, set[str]], fallback: str = "", memo: dict | None = None) -> str:
+def snippet(text: str, lang: str, terms: dict[str, set[str]], fallback: str = "") -> str:
     """Return safe HTML: the best passages of a body for the query, with matched words marked."""
     text = text[:MAX_HIGHLIGHT_CHARS]
-    tokens = _tokens(text, lang, body_field(lang), terms, memo)
+    matched = _judge(set(PART.findall(text)), lang, body_field(lang), terms)
+    if not matched:
+        return plain_excerpt(fallback or text)
+    stretches = []
+    for start, end in _windows(text, matched, SNIPPETS):
+        # Cut at a space so that no word is split at a stretch's edge.
+        start = text.rfind(" ", 0, start) + 1 if start else 0
+        cut = text.find(" ", end)
+        stretches.append(_tokens(text, lang, body_field(lang), terms, start, len(text) if cut < 0 else cut))
     fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70, charlimit=None)
-    marked = _mark(text, tokens, fragmenter, SNIPPETS)
+    marked = _mark(text, stretches, fragmenter, SNIPPETS)
     return marked or plain_excerpt(fallback or text)
 
 

@@ -9,6 +9,7 @@ never guessed — and looked for at every level: the exact lemma or stem (title 
 the derivational family (lower boost, so exact matches rank first) and the code level.
 """
 
+import copy
 import re
 from dataclasses import dataclass, field
 
@@ -220,3 +221,47 @@ def to_whoosh(parsed: ParsedQuery, synonyms=None, expansions=None) -> wq.Query |
     if excluded:
         return wq.AndNot(positive, wq.Or(excluded))
     return positive
+
+
+def language_fields(lang: str) -> frozenset[str]:
+    """Return the text fields that only pages in ``lang`` have."""
+    names = {title_field(lang), body_field(lang)}
+    if lang in FAMILY_LANGUAGES:
+        names.add(family_field(lang))
+    return frozenset(names)
+
+
+def only_language(query: wq.Query, lang: str) -> wq.Query | None:
+    """Return ``query`` without the parts looking in other languages' fields (None if nothing is left).
+
+    A page has the text fields of its own language only, so when a search is limited to ``lang``
+    the other languages' terms can match nothing that is shown: leaving them out changes no
+    result and no score, and spares reading their postings.
+    """
+    others = frozenset().union(*(language_fields(other) for other in LANGUAGES if other != lang))
+    return _prune(query, others)
+
+
+def _prune(q: wq.Query, fields: frozenset[str]) -> wq.Query | None:
+    if q.field() in fields:
+        return None
+    if isinstance(q, (wq.AndNot, wq.AndMaybe)):
+        a = _prune(q.a, fields)
+        if a is None:
+            return None
+        b = _prune(q.b, fields)
+        return a if b is None else q.__class__(a, b, boost=q.boost)
+    if isinstance(q, (wq.And, wq.Or)) and not isinstance(q, wq.Sequence):
+        pruned_parts = [_prune(s, fields) for s in q.subqueries]
+        kept = [p for p in pruned_parts if p is not None]
+        if isinstance(q, wq.And):
+            if len(kept) < len(q.subqueries):
+                return None  # a part that cannot match in this language: nothing can
+        elif not kept or len(kept) < getattr(q, "minmatch", 0):
+            return None
+        if all(p is s for p, s in zip(pruned_parts, q.subqueries)):
+            return q
+        pruned = copy.copy(q)
+        pruned.subqueries = kept
+        return pruned
+    return q

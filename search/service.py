@@ -2,6 +2,7 @@
 
 import threading
 import time
+from collections import OrderedDict
 from html import escape
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -17,6 +18,7 @@ from search.analysis import LANGUAGES
 from search.correct import Vocabulary, correct, transliterations
 from search.errors import QueryError
 from search.doctable import DocTable
+from search.matching import matching
 from search.highlight import marked_title, query_terms, snippet
 from search.results import Hit, SearchPage
 from search.schema import body_field
@@ -106,6 +108,33 @@ class AllowCollector(collectors.WrappingCollector):
         return self.ids
 
 
+class AnswerCache:
+    """The most recently used answers, up to ``size`` of them (0: none), shared by all threads."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._answers: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        if not self.size:
+            return None
+        with self._lock:
+            page = self._answers.get(key)
+            if page is not None:
+                self._answers.move_to_end(key)
+            return page
+
+    def put(self, key, page) -> None:
+        if not self.size:
+            return
+        with self._lock:
+            self._answers[key] = page
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+
+
 class SearchService:
     """Searches one index; keeps a long-lived searcher per thread and refreshes it.
 
@@ -114,8 +143,10 @@ class SearchService:
     checked at most every ``refresh_interval`` seconds, never per request.
     """
 
-    def __init__(self, index_dir: Path, clock=time.time, refresh_interval: float = 1.0, time_budget: float = 2.0):
+    def __init__(self, index_dir: Path, clock=time.time, refresh_interval: float = 1.0, time_budget: float = 2.0,
+                 cache_size: int = 1000):
         self.index_dir = Path(index_dir)
+        self.cache = AnswerCache(cache_size)
         self.time_budget = time_budget
         self.clock = clock
         self.refresh_interval = refresh_interval
@@ -211,14 +242,29 @@ class SearchService:
         return int(datetime(day.year, day.month, day.day, tzinfo=self.tz).timestamp())
 
     def search(self, req: SearchRequest) -> SearchPage:
-        """Run ``req`` and return one page of results with facets over all hits."""
+        """Run ``req`` and return one page of results with facets over all hits.
+
+        Answers are cached per index version and per stretch of time in which no page is
+        scheduled to appear or disappear, so a cached answer is always the one a fresh search
+        would give.
+        """
         started = time.perf_counter()
+        searcher, columns = self._searcher()
+        key = (req, self._switches, searcher.reader().generation(), columns.period(self.clock()))
+        page = self.cache.get(key)
+        if page is not None:
+            return replace(page, took_ms=_ms(started))
+        page = self._search(req, searcher, columns, started)
+        if not page.partial:
+            self.cache.put(key, page)
+        return page
+
+    def _search(self, req: SearchRequest, searcher, columns, started: float) -> SearchPage:
         parsed = visitor_query.parse(req.q)
         if req.year is None and req.month is None:
             parsed, year, month = datewords.extract(parsed)
             if year:  # «июль 2019» filters by date instead of searching the words
                 req = replace(req, year=year, month=month)
-        searcher, columns = self._searcher()
         corrected = None
         if parsed.is_empty and not parsed.excluded:
             text_query = wq.Every()
@@ -228,6 +274,8 @@ class SearchService:
                 parsed, correction = correct(req.q, parsed, vocab)
                 corrected = correction.text if correction else None
             text_query = visitor_query.to_whoosh(parsed, synonyms.default(), self._spellings(parsed, vocab, searcher))
+        if text_query is not None and req.lang and not req.others and not isinstance(text_query, wq.Every):
+            text_query = visitor_query.only_language(text_query, req.lang)
         if text_query is None:
             return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected)
         ranked_query = text_query
@@ -241,37 +289,45 @@ class SearchService:
         by_date = req.sort == "date" or isinstance(text_query, wq.Every)
         first = (req.page - 1) * req.per_page
         wanted = first + req.per_page
-        # Copies of one text collapse into one hit, so rank a little more than a page's worth.
         if not filters:  # nothing visible passes the filters (Whoosh takes an empty filter as none)
             return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected)
-        # One pass ranks the page and gathers every hit (for the total and the facets) within a
-        # time budget; past it, the hits found so far are answered and flagged partial. No block
-        # skipping (optimize=False): every hit must be seen to be counted.
-        collector = searcher.collector(limit=wanted * 2 + 10, sortedby="date" if by_date else None,
-                                       reverse=by_date, optimize=False)
-        timed = collectors.TimeLimitCollector(AllowCollector(collector, filters), self.time_budget, use_alarm=False)
+        # Every hit counts for the total and the facets: found as a set (no scores). Only the
+        # page is ranked: newest first from the date column, or by score with a collector that
+        # skips blocks that cannot reach the page (within a time budget; past it, the hits
+        # ranked so far are answered and flagged partial).
+        found = matching(text_query, searcher, columns.live) & filters
+        if not found:
+            return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected)
+        distinct = columns.distinct(sorted(found))
+        facets = columns.count(distinct)
+        partial = False
+        if by_date:
+            dates = columns.date
+            ranked = [(d, None) for d in sorted(distinct, key=lambda d: (dates[d], d), reverse=True)[:wanted]]
+        else:
+            # Copies of one text collapse into one hit, so rank a little more than a page's worth.
+            ranked, partial = self._rank(searcher, ranked_query, found, wanted * 2 + 10)
+            kept = set(columns.distinct(d for d, _ in ranked))
+            if not partial and len(kept) < min(wanted, len(distinct)) and len(ranked) < len(found):
+                ranked, partial = self._rank(searcher, ranked_query, found, None)  # many copies (rare)
+                kept = set(columns.distinct(d for d, _ in ranked))
+            ranked = [(d, score) for d, score in ranked if d in kept]
+        terms = query_terms(text_query)
+        hits = [self._hit(searcher.stored_fields(d), d, score, terms, searcher, filters, columns)
+                for d, score in ranked[first:wanted]]
+        return SearchPage(req.q, len(distinct), req.page, req.per_page, _ms(started), hits, facets, corrected,
+                          partial)
+
+    def _rank(self, searcher, query, allowed: set[int], limit: int | None) -> tuple[list[tuple[int, float]], bool]:
+        """Return the best ``limit`` allowed documents for ``query`` with their scores, and whether time ran out."""
+        collector = searcher.collector(limit=limit, optimize=True)
+        timed = collectors.TimeLimitCollector(AllowCollector(collector, allowed), self.time_budget, use_alarm=False)
         partial = False
         try:
-            searcher.search_with_collector(ranked_query, timed)
+            searcher.search_with_collector(query, timed)
         except collectors.TimeLimit:
             partial = True
-        results = timed.results()
-        found = sorted(timed.all_ids())
-        matching = columns.distinct(found)
-        facets = columns.count(matching)
-        ranked = list(results)
-        kept = set(columns.distinct(h.docnum for h in ranked))
-        if not partial and len(kept) < min(wanted, len(matching)) and len(ranked) < len(found):
-            # Too many copies among the ranked hits to fill the page: rank them all (rare).
-            ranked = list(searcher.search(ranked_query, filter=filters, limit=None,
-                                          sortedby="date" if by_date else None, reverse=by_date))
-            kept = set(columns.distinct(h.docnum for h in ranked))
-        ranked = [h for h in ranked if h.docnum in kept]
-        terms = query_terms(text_query)
-        memo: dict[str, dict] = {}  # per language: words already judged for this query
-        hits = [self._hit(h, terms, by_date, memo, searcher, filters, columns) for h in ranked[first:wanted]]
-        return SearchPage(req.q, len(matching), req.page, req.per_page, _ms(started), hits, facets, corrected,
-                          partial)
+        return [(hit.docnum, hit.score) for hit in timed.results()], partial
 
     def suggest(self, text: str, lang: str | None = None, limit: int = 8) -> list[str]:
         """Return completions of ``text`` from the words of visible pages (of ``lang`` when given)."""
@@ -310,35 +366,33 @@ class SearchService:
                 break
         return out
 
-    def _hit(self, hit, terms, by_date: bool, memo: dict, searcher, visible, columns) -> Hit:
+    def _hit(self, hit: dict, docnum: int, score: float | None, terms, searcher, visible, columns) -> Hit:
         lang = hit["lang"]
         translations, duplicates = {}, []
-        for other in searcher.documents(folder=hit["folder"]):
-            docnum = searcher.document_number(path=other["path"])
-            if other["path"] == hit["path"] or docnum not in self._visible_now(columns):
-                continue
-            if other["lang"] != lang and other["lang"] not in translations:
-                translations[other["lang"]] = other["url"]
-        for other in searcher.documents(same_text=hit["same_text"]):
-            if other["path"] != hit["path"] and searcher.document_number(path=other["path"]) in visible:
-                duplicates.append({"path": other["path"], "url": other["url"]})
+        visible_now = columns.visible(self.clock())
+        langs = columns.columns["lang"]
+        for other in columns.in_folder(docnum):
+            other_lang = langs[other]
+            if other != docnum and other_lang != lang and other_lang not in translations and other in visible_now:
+                translations[other_lang] = searcher.stored_fields(other)["url"]
+        for other in columns.copies(docnum):
+            if other != docnum and other in visible:
+                fields = searcher.stored_fields(other)
+                duplicates.append({"path": fields["path"], "url": fields["url"]})
         return Hit(
             path=hit["path"],
             url=hit["url"],
             lang=lang,
             title=marked_title(hit["title"], lang, terms),
-            snippet=snippet(hit.get("body", ""), lang, terms, fallback=hit.get("summary", ""), memo=memo.setdefault(lang, {})),
+            snippet=snippet(hit.get("body", ""), lang, terms, fallback=hit.get("summary", "")),
             date=hit.get("date_iso"),
-            score=None if by_date else round(hit.score, 3),
+            score=None if score is None else round(score, 3),
             folder=hit.get("folder", ""),
             category=_split(hit.get("category")),
             tag=_split(hit.get("tag")),
             translations=dict(sorted(translations.items())),
             duplicates=duplicates,
         )
-
-    def _visible_now(self, columns) -> set[int]:
-        return columns.visible(self.clock())
 
 
 def _split(value) -> list[str]:
