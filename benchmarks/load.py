@@ -2,12 +2,14 @@
 
 Two wrk runs side by side for 30 s, 25 connections each: one of normal visitor queries (its latency is the one
 that counts), one of hostile input (engine syntax, huge tokens, bad parameters, hostile markup). Reports requests,
-p50/p99 and 5xx answers of each.
+p50/p99 and 5xx answers of each. The server runs as `make serve` would run it in production: `--workers`
+processes (default: one per core), its answer cache on (`--no-cache` measures every query afresh).
 
-    python -m benchmarks.load [--seconds 30] [--connections 50]
+    python -m benchmarks.load [--seconds 30] [--connections 50] [--workers N] [--no-cache]
 """
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -35,7 +37,7 @@ def encode(q: str) -> str:
     return "q=" + urllib.parse.quote(text) + (("&" + rest) if rest else "")
 
 
-def run(seconds: int, connections: int) -> int:
+def run(seconds: int, connections: int, workers: int, cache: bool = True) -> int:
     wrk = shutil.which("wrk")
     if not wrk:
         print("wrk is not installed: apt-get install wrk", file=sys.stderr)
@@ -44,7 +46,8 @@ def run(seconds: int, connections: int) -> int:
         tmp = Path(tmp)
         (tmp / "normal.txt").write_text("\n".join(encode(q) for q in NORMAL) + "\n")
         (tmp / "hostile.txt").write_text("\n".join(encode(q) for q in HOSTILE) + "\n")
-        with LiveServer(CORPUS, tmp / "index") as server:
+        env = {} if cache else {"POISK_QUERY_CACHE": "0"}
+        with LiveServer(CORPUS, tmp / "index", "--workers", str(workers), env=env) as server:
             server.wait_ready()
             for q in NORMAL:  # warm up caches the way a running service has them
                 server.get("/api/search", q=q)
@@ -55,7 +58,8 @@ def run(seconds: int, connections: int) -> int:
                      str(REPO / "benchmarks" / "load" / "queries.lua"), server.base],
                     env={"POISK_QUERIES": str(tmp / f"{kind}.txt")}, stdout=subprocess.PIPE, text=True)
             results = {kind: p.communicate()[0] for kind, p in procs.items()}
-    print(f"| load ({seconds} s, {connections} connections on loopback) | requests | req/s | p50 ms | p99 ms | 5xx |")
+    setup = f"{seconds} s, {connections} connections, {workers} workers, cache {'on' if cache else 'off'}"
+    print(f"| load ({setup}) | requests | req/s | p50 ms | p99 ms | 5xx |")
     print("|---|---|---|---|---|---|")
     failed = 0
     for kind, out in results.items():
@@ -73,8 +77,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes")
+    parser.add_argument("--no-cache", action="store_true", help="turn the server's answer cache off")
     args = parser.parse_args(argv)
-    return run(args.seconds, args.connections)
+    return run(args.seconds, args.connections, args.workers, cache=not args.no_cache)
 
 
 if __name__ == "__main__":

@@ -108,6 +108,7 @@ def reindex(
     progress: Callable | None = None,
     paths: Iterable[str] | None = None,
     lock_timeout: float | None = None,
+    procs: int = 1,
 ) -> Report:
     """Bring the index at ``index_dir`` up to date with ``site``'s pages.
 
@@ -115,7 +116,8 @@ def reindex(
     when ``rebuild`` is set, or when the schema or the site's settings changed; otherwise the
     served generation is updated in place — only ``paths`` (page files or folders relative to the
     pages folder) when given, else every file whose size, time or content changed. Waits for any
-    other writer first.
+    other writer first. ``procs`` > 1 lets a full rebuild analyse and write in that many
+    processes (one segment each); never from a process that serves requests.
     """
     started = time.perf_counter()
     root = Path(index_dir)
@@ -123,21 +125,21 @@ def reindex(
         store.cleanup(root)
         reason = "asked for" if rebuild else needs_rebuild(site, root)
         if reason:
-            report = _full_build(site, root, progress)
+            report = _full_build(site, root, progress, procs)
         else:
             report = _update(site, root, progress, None if paths is None else set(paths))
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _full_build(site: Site, root: Path, progress) -> Report:
+def _full_build(site: Site, root: Path, progress, procs: int = 1) -> Report:
     gen = store.new_generation(root)
     try:
         ix = store.create_index(gen)
         report = Report(rebuilt=True)
         files = list(page_files(site.pages_dir))
         slugs = SlugCache(site)
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=256) if procs <= 1 else ix.writer(procs=procs, multisegment=True, limitmb=256)
         try:
             for file in progress(files) if progress else files:
                 page = _read(site, file, slugs, report)

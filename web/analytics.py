@@ -5,7 +5,9 @@ language, result count and week; a click is which result of which search was ope
 than the retention period are deleted.
 """
 
+import atexit
 import json
+import logging
 import secrets
 import sqlite3
 import threading
@@ -24,7 +26,9 @@ CREATE TABLE IF NOT EXISTS clicks (
     PRIMARY KEY (search_id, rank)
 );
 """
+log = logging.getLogger("poisk.analytics")
 PURGE_EVERY = 200  # writes
+FLUSH_SECONDS = 0.5
 
 
 def week_of(ts: float) -> str:
@@ -34,21 +38,31 @@ def week_of(ts: float) -> str:
 
 
 class Analytics:
-    """Searches and clicks of one service, in one SQLite file."""
+    """Searches and clicks of one service, in one SQLite file.
+
+    A search is recorded off the request's path: rows wait in memory and a background thread
+    writes them in one transaction every ``FLUSH_SECONDS`` (and before any read), so a search
+    never waits for the disk or for another server process holding the file.
+    """
 
     def __init__(self, path: Path, retention_days: int = 90, clock=time.time):
         self.path = Path(path)
         self.retention = retention_days * 86400
         self.clock = clock
         self._lock = threading.Lock()
+        self._pending: list[tuple] = []
+        self._pending_lock = threading.Lock()
+        self._flusher: threading.Thread | None = None
         self._writes = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(SCHEMA)
+        atexit.register(self._flush_quietly)
 
     def _connect(self):
         db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
         return db
 
     def record_search(self, query: str, lang: str | None, total: int, urls: list[str]) -> str:
@@ -56,16 +70,41 @@ class Analytics:
         sid = secrets.token_hex(8)
         now = self.clock()
         normal = " ".join(query.casefold().split())[:256]
-        with self._lock, self._connect() as db:
-            db.execute("INSERT INTO searches VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (sid, now, week_of(now), normal, lang, total, json.dumps(urls[:100])))
-            self._writes += 1
-            if self._writes % PURGE_EVERY == 1:
-                self._purge(db, now)
+        with self._pending_lock:
+            self._pending.append((sid, now, week_of(now), normal, lang, total, json.dumps(urls[:100])))
+            if self._flusher is None or not self._flusher.is_alive():
+                self._flusher = threading.Thread(target=self._flush_soon, name="poisk-analytics", daemon=True)
+                self._flusher.start()
         return sid
+
+    def _flush_soon(self) -> None:
+        time.sleep(FLUSH_SECONDS)
+        self._flush_quietly()
+
+    def _flush_quietly(self) -> None:
+        try:
+            self.flush()
+        except (sqlite3.Error, OSError) as exc:  # analytics must never take a search down
+            log.warning("analytics: searches not recorded in %s: %s", self.path, exc)
+
+    def flush(self) -> None:
+        """Write the searches waiting in memory."""
+        with self._pending_lock:
+            rows, self._pending = self._pending, []
+        if not rows:
+            return
+        with self._lock, self._connect() as db:
+            db.execute("BEGIN")
+            db.executemany("INSERT OR IGNORE INTO searches VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            before = self._writes
+            self._writes += len(rows)
+            if before // PURGE_EVERY != self._writes // PURGE_EVERY or before == 0:
+                self._purge(db, rows[-1][1])
+            db.execute("COMMIT")
 
     def click(self, sid: str, rank: int) -> str | None:
         """Record that result ``rank`` (1-based) of search ``sid`` was opened; return its URL (None if unknown)."""
+        self.flush()
         with self._lock, self._connect() as db:
             row = db.execute("SELECT urls FROM searches WHERE id = ?", (sid,)).fetchone()
             if row is None:
@@ -78,6 +117,7 @@ class Analytics:
 
     def purge(self) -> int:
         """Delete what is older than the retention period; return how many searches went."""
+        self.flush()
         with self._lock, self._connect() as db:
             return self._purge(db, self.clock())
 
@@ -89,6 +129,7 @@ class Analytics:
     def report(self, weeks: int = 8, top: int = 20) -> dict:
         """Return per-week totals, top queries and zero-result queries of the last ``weeks`` weeks."""
         since = self.clock() - weeks * 7 * 86400
+        self.flush()
         with self._connect() as db:
             per_week = [
                 {"week": w, "searches": n, "zero": z, "clicked": c, "zero_share": z / n if n else 0.0,

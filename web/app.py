@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         clock=app.config.get("CLOCK") or time.time,
         refresh_interval=app.config["REFRESH_INTERVAL"],
         time_budget=app.config["QUERY_TIME_BUDGET"],
+        cache_size=app.config["QUERY_CACHE"],
     )
 
     from web import admin, api, openapi, operations, pages, security, webhook, widget

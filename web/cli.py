@@ -75,12 +75,13 @@ def _start_indexing(config: dict, watch: bool):
 
 
 def cmd_serve(args, config) -> int:
-    """Serve the search page and API with waitress, keeping the index up to date (and watching with --watch)."""
-    import waitress
-
+    """Serve the search page and API (waitress, or gunicorn processes), keeping the index up to date (--watch: within seconds)."""
+    from web import server
     from web.app import create_app
 
-    reindexer, watcher = _start_indexing(config, args.watch)
+    workers = config["WORKERS"]
+    if workers < 1:
+        raise settings.SettingsError(f"setting WORKERS must be at least 1, got {workers}")
     access = logging.getLogger("poisk.access")  # one JSON line per request, on standard output
     access.setLevel(logging.INFO)
     if not access.handlers:
@@ -88,12 +89,30 @@ def cmd_serve(args, config) -> int:
         handler.setFormatter(logging.Formatter("%(message)s"))
         access.addHandler(handler)
         access.propagate = False
-    app = create_app({**config, "REINDEXER": reindexer})
     url = f"http://{config['HOST']}:{config['PORT']}/"
-    watching = " (watching for changes)" if watcher else ""
+    watching = " (watching for changes)" if args.watch else ""
+    if workers > 1:
+        root = Path(config["INDEX"])
+        problems = _damaged(root)
+        for problem in problems:
+            log.error("index damaged: %s; rebuilding it from the content", problem)
+        if problems or not store.exists(root):
+            report = reindex(Site.load(config["CONTENT"]), root, rebuild=bool(problems), progress=_progress())
+            print(report.summary(), file=sys.stderr)
+        store.write_status(root, "ok")
+        indexing = server.start_indexing_process(config, args.watch)
+        print(f"Poisk is serving {config['CONTENT']} on {url} with {workers} processes{watching}", file=sys.stderr)
+        try:
+            server.serve_gunicorn(config)
+        finally:
+            indexing.terminate()
+            indexing.wait(timeout=30)
+        return 0
+    reindexer, watcher = _start_indexing(config, args.watch)
+    app = create_app({**config, "REINDEXER": reindexer})
     print(f"Poisk is serving {config['CONTENT']} on {url}{watching}", file=sys.stderr)
     try:
-        waitress.serve(app, host=config["HOST"], port=config["PORT"], threads=config["THREADS"], ident="poisk")
+        server.serve_waitress(app, config)
     finally:
         if watcher:
             watcher.stop()
@@ -190,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     paths(p)
     p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    p.add_argument("--workers", type=int, help="server processes (default 1; about one per core under load)")
     p.add_argument("--watch", action="store_true", help="update the index within seconds of a content change")
     p.set_defaults(func=cmd_serve)
 
@@ -226,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         "INDEX": getattr(args, "index", None),
         "HOST": getattr(args, "host", None),
         "PORT": getattr(args, "port", None),
+        "WORKERS": getattr(args, "workers", None),
     }
     try:
         config = settings.load(overrides)

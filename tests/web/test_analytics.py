@@ -73,7 +73,24 @@ def test_no_addresses_or_cookies_are_kept_and_old_rows_go(app, tmp_path):
 
 def test_poisk_stats_prints_the_report(app, tmp_path, corpus_index, capsys, monkeypatch):
     app.test_client().get("/api/search?q=zzqqxxnothing")
+    app.extensions["poisk.analytics"].flush()  # the service writes within FLUSH_SECONDS; another reader sees it then
     monkeypatch.setenv("POISK_ANALYTICS", str(tmp_path / "a.sqlite3"))
     assert main(["stats", "--index", str(corpus_index)]) == 0
     out = capsys.readouterr().out
     assert "queries with no results:" in out and "zzqqxxnothing" in out
+
+
+def test_searches_reach_the_file_within_a_second_without_waiting_on_it(app, tmp_path):
+    import sqlite3
+    import time
+
+    from web.analytics import FLUSH_SECONDS
+
+    app.test_client().get("/api/search?q=вакцинация")
+    path = app.extensions["poisk.analytics"].path
+    deadline = time.monotonic() + FLUSH_SECONDS + 2
+    rows = []
+    while time.monotonic() < deadline and not rows:
+        rows = sqlite3.connect(path).execute("SELECT query FROM searches").fetchall()
+        time.sleep(0.05)
+    assert rows == [("вакцинация",)]
