@@ -13,12 +13,12 @@ from whoosh import collectors
 from whoosh import query as wq
 
 from search import query as visitor_query
-from search import datewords, store, synonyms
+from search import datewords, ranking, store, synonyms
 from search.analysis import LANGUAGES
 from search.correct import Vocabulary, correct, transliterations
 from search.errors import QueryError
 from search.doctable import DocTable
-from search.matching import matching
+from search.matching import Budget, matching
 from search.highlight import marked_title, query_terms, snippet
 from search.results import Hit, SearchPage
 from search.schema import body_field
@@ -291,13 +291,15 @@ class SearchService:
         wanted = first + req.per_page
         if not filters:  # nothing visible passes the filters (Whoosh takes an empty filter as none)
             return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected)
-        # Every hit counts for the total and the facets: found as a set (no scores). Only the
-        # page is ranked: newest first from the date column, or by score with a collector that
-        # skips blocks that cannot reach the page (within a time budget; past it, the hits
-        # ranked so far are answered and flagged partial).
-        found = matching(text_query, searcher, columns.live) & filters
+        # Every hit counts for the total and the facets: found as a set of posting ids, no scores.
+        # Only the page is ranked: newest first from the date column, or by BM25F computed on
+        # arrays for the hits alone. Within a time budget: past it, what was found so far is
+        # answered, flagged partial.
+        budget = Budget(self.time_budget)
+        found = matching(text_query, searcher, columns.live, budget) & filters
         if not found:
-            return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected)
+            return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected,
+                              budget.partial)
         distinct = columns.distinct(sorted(found))
         facets = columns.count(distinct)
         partial = False
@@ -306,22 +308,30 @@ class SearchService:
             ranked = [(d, None) for d in sorted(distinct, key=lambda d: (dates[d], d), reverse=True)[:wanted]]
         else:
             # Copies of one text collapse into one hit, so rank a little more than a page's worth.
-            ranked, partial = self._rank(searcher, ranked_query, found, wanted * 2 + 10)
+            ranked, partial = self._rank(searcher, ranked_query, found, wanted * 2 + 10, budget)
             kept = set(columns.distinct(d for d, _ in ranked))
             if not partial and len(kept) < min(wanted, len(distinct)) and len(ranked) < len(found):
-                ranked, partial = self._rank(searcher, ranked_query, found, None)  # many copies (rare)
+                ranked, partial = self._rank(searcher, ranked_query, found, None, budget)  # many copies (rare)
                 kept = set(columns.distinct(d for d, _ in ranked))
             ranked = [(d, score) for d, score in ranked if d in kept]
+        partial = partial or budget.partial
         terms = query_terms(text_query)
         hits = [self._hit(searcher.stored_fields(d), d, score, terms, searcher, filters, columns)
                 for d, score in ranked[first:wanted]]
         return SearchPage(req.q, len(distinct), req.page, req.per_page, _ms(started), hits, facets, corrected,
                           partial)
 
-    def _rank(self, searcher, query, allowed: set[int], limit: int | None) -> tuple[list[tuple[int, float]], bool]:
-        """Return the best ``limit`` allowed documents for ``query`` with their scores, and whether time ran out."""
+    def _rank(self, searcher, query, found: set[int], limit: int | None,
+              budget: Budget | None = None) -> tuple[list[tuple[int, float]], bool]:
+        """Return the best ``limit`` of the ``found`` documents for ``query`` with their scores, and whether
+        time ran out (only Whoosh's own collector, used when the weighting is not BM25F, can run out)."""
+        try:
+            ranked = ranking.rank(query, searcher, found, limit, budget)
+            return ranked, bool(budget and budget.partial)
+        except ranking.Unsupported:
+            pass
         collector = searcher.collector(limit=limit, optimize=True)
-        timed = collectors.TimeLimitCollector(AllowCollector(collector, allowed), self.time_budget, use_alarm=False)
+        timed = collectors.TimeLimitCollector(AllowCollector(collector, found), self.time_budget, use_alarm=False)
         partial = False
         try:
             searcher.search_with_collector(query, timed)

@@ -1,0 +1,137 @@
+"""Rank the documents a query matched by Whoosh's BM25F score, computed on arrays.
+
+Whoosh scores a document by walking a tree of matchers, one Python call per document and
+term. Here each term's postings are read in bulk (:mod:`search.postings`), scored with the
+very BM25F formula and statistics of the searcher's weighting, and summed as the matcher
+tree would sum them (a compound's boost multiplies its children's sum) — over the candidate
+documents only. Positional parts (phrases, sequences) are scored by Whoosh's own matchers, for
+the candidates only. Any other weighting than BM25F is left to Whoosh (``Unsupported``).
+"""
+
+import numpy as np
+from whoosh import query as wq
+from whoosh import scoring
+
+from search.matching import Budget
+from search.postings import field_lengths, term_postings
+
+
+class Unsupported(Exception):
+    """The searcher's weighting or a query part is not one this ranking reproduces."""
+
+
+def rank(query: wq.Query, searcher, candidates: set[int], limit: int | None,
+         budget: Budget | None = None) -> list[tuple[int, float]]:
+    """Return the best ``limit`` (all when None) of ``candidates`` for ``query``: (docnum, score), best first.
+
+    Ties go to the lower document number, as in Whoosh. ``candidates`` must be documents the
+    query matches; a candidate it does not match scores 0. ``budget`` (the one matching used) gives
+    what positional parts matched and the time left: once it is spent, parts not yet scored add 0.
+    """
+    if not candidates:
+        return []
+    cand = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+    cand.sort()
+    scores, _ = _evaluate(query, searcher, cand, budget or Budget())
+    order = np.lexsort((cand, -scores))  # score descending, then docnum ascending
+    if limit is not None:
+        order = order[:limit]
+    return [(int(cand[i]), float(scores[i])) for i in order]
+
+
+def _evaluate(q: wq.Query, searcher, cand: np.ndarray, budget: Budget) -> tuple[np.ndarray, np.ndarray]:
+    """Return the scores and the matched mask of the candidates for ``q``."""
+    if isinstance(q, wq.Term):
+        return _term(q, searcher, cand) if not budget.spent() else _nothing(cand)
+    if q is wq.NullQuery:
+        return np.zeros(len(cand)), np.zeros(len(cand), dtype=bool)
+    if isinstance(q, wq.AndNot):
+        scores, matched = _evaluate(q.a, searcher, cand, budget)
+        _, excluded = _evaluate(q.b, searcher, cand, budget)
+        matched &= ~excluded
+        return np.where(matched, scores, 0.0) * q.boost, matched
+    if isinstance(q, wq.AndMaybe):
+        scores, matched = _evaluate(q.a, searcher, cand, budget)
+        extra, _ = _evaluate(q.b, searcher, cand, budget)
+        return np.where(matched, scores + extra, 0.0) * q.boost, matched
+    if isinstance(q, (wq.And, wq.Or)) and not isinstance(q, wq.Sequence):
+        parts = [_evaluate(sub, searcher, cand, budget) for sub in q.subqueries]
+        if not parts:
+            return np.zeros(len(cand)), np.zeros(len(cand), dtype=bool)
+        total = np.sum([s for s, _ in parts], axis=0)
+        counts = np.sum([m for _, m in parts], axis=0)
+        if isinstance(q, wq.And):
+            matched = counts == len(parts)
+        else:
+            matched = counts >= max(1, getattr(q, "minmatch", 0) or 1)
+        return np.where(matched, total, 0.0) * q.boost, matched
+    if budget.spent():
+        return _nothing(cand)
+    if isinstance(q, wq.Phrase) and id(q) in budget.positional:
+        # Whoosh scores a phrase as the sum of its words' scores where the phrase stands.
+        docs = budget.positional[id(q)]
+        matched = np.isin(cand, np.fromiter(docs, dtype=np.int64, count=len(docs)))
+        words = [_term(wq.Term(q.fieldname, w), searcher, cand)[0] for w in q.words]
+        return np.where(matched, np.sum(words, axis=0), 0.0) * q.boost, matched
+    return _positional(q, searcher, cand)
+
+
+def _nothing(cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(len(cand)), np.zeros(len(cand), dtype=bool)
+
+
+def _term(q: wq.Term, searcher, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    scores = np.zeros(len(cand))
+    matched = np.zeros(len(cand), dtype=bool)
+    weighting = searcher.weighting
+    if not isinstance(weighting, scoring.BM25F):
+        raise Unsupported(f"weighting {type(weighting).__name__}")
+    field = searcher.schema[q.fieldname] if q.fieldname in searcher.schema else None
+    if field is None:
+        return scores, matched
+    text = field.to_bytes(q.text) if isinstance(q.text, str) else q.text
+    if (q.fieldname, text) not in searcher.reader():
+        return scores, matched
+    scorer = weighting.scorer(searcher, q.fieldname, text)
+    if not isinstance(scorer, scoring.BM25FScorer):
+        raise Unsupported(f"scorer {type(scorer).__name__}")
+    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        ids, weights = term_postings(reader, q.fieldname, text)
+        if not len(ids):
+            continue
+        where = np.searchsorted(cand, ids + offset)
+        inside = where < len(cand)
+        inside[inside] = cand[where[inside]] == ids[inside] + offset
+        if not inside.any():
+            continue
+        ids, weights, where = ids[inside], weights[inside], where[inside]
+        lengths = field_lengths(reader, q.fieldname)[ids]
+        scores[where] = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
+        matched[where] = True
+    return scores * q.boost, matched
+
+
+def _positional(q: wq.Query, searcher, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Score a phrase, sequence or other part with Whoosh's matcher, visiting the candidates only."""
+    scores = np.zeros(len(cand))
+    matched = np.zeros(len(cand), dtype=bool)
+    for sub, offset in searcher.leaf_searchers():
+        size = sub.reader().doc_count_all()
+        lo, hi = np.searchsorted(cand, [offset, offset + size])
+        if lo == hi:
+            continue
+        m = q.matcher(sub, sub.context())
+        for i in range(lo, hi):
+            if not m.is_active():
+                break
+            doc = int(cand[i]) - offset
+            if m.id() < doc:
+                m.skip_to(doc)
+                if not m.is_active():
+                    break
+            if m.id() == doc:
+                scores[i] = m.score()
+                matched[i] = True
+    return scores, matched

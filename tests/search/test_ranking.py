@@ -1,0 +1,89 @@
+"""Counting and ranking on posting arrays give exactly what Whoosh's own matchers give."""
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+
+from search import postings, query as visitor_query, synonyms
+from search.matching import matching, phrase_documents
+from search.ranking import rank
+from search.service import SearchService
+
+QUERIES = ["гематология", "костный мозг", "орталығы", "hematology conference", "Silk Road", "ХМЛ", "B12",
+           '"школа пациентов"', '"сүйек кемігін"', "лейкоз -миелома", "вакцинация OR прививка",
+           "школа пациентов миелома", "ұотғо", "Пивоварова"]
+
+
+@pytest.fixture(scope="module")
+def searcher(corpus_index):
+    service = SearchService(corpus_index, cache_size=0)
+    s, table = service._searcher()
+    return s, table
+
+
+def whoosh_query(text: str) -> wq.Query:
+    return visitor_query.to_whoosh(visitor_query.parse(text), synonyms.default())
+
+
+def test_bulk_postings_are_the_matchers_postings(searcher):
+    s, _ = searcher
+    reader = s.reader()
+    checked = 0
+    for field in ("body_ru", "body_kk", "family_ru", "code", "cross", "title_en"):
+        for text in list(reader.lexicon(field))[::97][:15]:
+            for sub, _ in s.leaf_searchers():
+                got = postings.postings(sub.reader(), field, text, values=True)
+                m = sub.reader().postings(field, text) if (field, text) in sub.reader() else None
+                ids, weights, values = [], [], []
+                while m is not None and m.is_active():
+                    ids.append(m.id())
+                    weights.append(m.weight())
+                    values.append(m.value())
+                    m.next()
+                assert got.ids.tolist() == ids and got.weights.tolist() == pytest.approx(weights)
+                assert list(got.values) == values
+                checked += 1
+    assert checked > 50
+
+
+def test_field_lengths_read_at_once_are_the_per_document_lengths(searcher):
+    s, _ = searcher
+    for sub, _ in s.leaf_searchers():
+        for field in ("body_ru", "title_kk", "family_kk", "code", "cross", "spell"):
+            assert np.array_equal(postings.field_lengths(sub.reader(), field),
+                                  postings.lengths_one_by_one(sub.reader(), field))
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_matching_finds_what_whoosh_finds(searcher, text):
+    s, table = searcher
+    q = whoosh_query(text)
+    whoosh = set(s.docs_for_query(q)) & table.live
+    ours = matching(q, s, table.live) & table.live
+    if len(visitor_query.parse(text).groups) >= visitor_query.RELAXED_FROM:
+        assert ours <= whoosh  # a long query needs all its words but one; Whoosh ignores minmatch
+    else:
+        assert ours == whoosh
+
+
+@pytest.mark.parametrize("words", [["школ", "пациент"], ["сүйек", "кемік"], ["silk", "road"], ["костн", "мозг"]])
+def test_phrases_found_from_positions_are_whooshs_phrases(searcher, words):
+    s, _ = searcher
+    for field in ("body_ru", "body_kk", "body_en", "family_ru"):
+        q = wq.Phrase(field, words)
+        for sub, _ in s.leaf_searchers():
+            reader = sub.reader()
+            fmt = s.schema[field].format
+            ours = phrase_documents(reader, field, [w.encode() for w in words], fmt)
+            assert ours == list(q.matcher(sub, sub.context()).all_ids())
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_ranking_on_arrays_gives_whooshs_scores_and_order(searcher, text):
+    s, table = searcher
+    q = whoosh_query(text)
+    found = matching(q, s, table.live) & table.live
+    ours = rank(q, s, found, None)
+    theirs = [(hit.docnum, hit.score) for hit in s.search(q, filter=found, limit=None)]
+    assert [d for d, _ in ours] == [d for d, _ in theirs]
+    assert [score for _, score in ours] == pytest.approx([score for _, score in theirs], rel=1e-9)
