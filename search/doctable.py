@@ -6,8 +6,9 @@ visible documents is cached until the next moment a page is scheduled to appear 
 """
 
 import bisect
-from collections import Counter
 from collections.abc import Iterable
+
+import numpy as np
 
 from search.results import FacetValue
 
@@ -36,6 +37,11 @@ class DocTable:
         self._interval = (0, -1)
         self._filtered: dict[tuple, set[int]] = {}
         self._grouped: dict[str, dict[str, list[int]]] = {}
+        # The same values as arrays of codes (an index into the sorted distinct values), for
+        # counting and collapsing many hits at once.
+        self._codes = {name: _encode(values) for name, values in self.columns.items()}
+        self._same_codes = _encode(self.same_text)[0]
+        self.dates = np.asarray(self.date, dtype=np.int64)
 
     def visible(self, now: float) -> set[int]:
         """Return the documents a visitor may see at epoch second ``now``."""
@@ -117,19 +123,34 @@ class DocTable:
                 out.append(doc)
         return out
 
-    def count(self, docnums: Iterable[int]) -> dict[str, list[FacetValue]]:
-        """Return each facet's values with their counts among ``docnums``."""
-        counters = {name: Counter() for name in FACETS}
-        years, months, langs = self.columns["year"], self.columns["month"], self.columns["lang"]
-        cy, cm, cl = counters["year"], counters["month"], counters["lang"]
-        for doc in docnums:
-            cy[years[doc]] += 1
-            cm[months[doc]] += 1
-            cl[langs[doc]] += 1
-        for counter in counters.values():
-            counter.pop("", None)
-        return {
-            "year": [FacetValue(v, cy[v]) for v in sorted(cy, reverse=True)],
-            "month": [FacetValue(v, cm[v]) for v in sorted(cm, reverse=True)],
-            "lang": sorted((FacetValue(v, c) for v, c in cl.items()), key=lambda f: (-f.count, f.value)),
-        }
+    def distinct_sorted(self, docnums: np.ndarray) -> np.ndarray:
+        """Return sorted ``docnums`` with all but the first of each set of copies left out."""
+        if not len(docnums):
+            return docnums
+        _, first = np.unique(self._same_codes[docnums], return_index=True)
+        return docnums[np.sort(first)]
+
+    def newest(self, docnums: np.ndarray, limit: int) -> list[int]:
+        """Return the ``limit`` newest of ``docnums`` (by date, then by document number, both descending)."""
+        order = np.lexsort((docnums, self.dates[docnums]))[::-1][:limit]
+        return docnums[order].tolist()
+
+    def count(self, docnums: np.ndarray) -> dict[str, list[FacetValue]]:
+        """Return each facet's values with their counts among ``docnums`` (an array)."""
+        out = {}
+        for name in FACETS:
+            codes, values = self._codes[name]
+            counts = np.bincount(codes[docnums], minlength=len(values)) if len(docnums) else np.zeros(len(values), int)
+            pairs = [(values[i], int(c)) for i, c in enumerate(counts) if c and values[i] != ""]
+            if name == "lang":
+                out[name] = sorted((FacetValue(v, c) for v, c in pairs), key=lambda f: (-f.count, f.value))
+            else:
+                out[name] = [FacetValue(v, c) for v, c in sorted(pairs, reverse=True)]
+        return out
+
+
+def _encode(values: list) -> tuple[np.ndarray, list]:
+    """Return (codes, distinct values): ``values[i] == distinct[codes[i]]``."""
+    distinct = sorted(set(values), key=lambda v: (v is None, "" if v is None else str(v)))
+    index = {v: i for i, v in enumerate(distinct)}
+    return np.fromiter((index[v] for v in values), dtype=np.int64, count=len(values)), distinct

@@ -61,29 +61,58 @@ def matching(query: wq.Query, searcher, everything: frozenset[int] | set[int], b
     return _leaf(query, searcher, budget)
 
 
-def phrase_documents(reader, fieldname: str, words: list[bytes], fmt) -> list[int]:
-    """Return the (segment-local) documents of one segment holding ``words`` one right after another.
+def phrase_documents(reader, fieldname: str, steps: list[list[bytes]], fmt) -> list[int]:
+    """Return the (segment-local) documents of one segment holding the ``steps`` one right after another.
 
-    The documents holding every word come from their posting arrays; only their positions are
-    decoded, from the same blocks.
+    Each step is a list of alternative keys at one position (a phrase has one key a step; an
+    ambiguous word has several). The documents holding some key of every step come from the
+    posting arrays; only their positions are decoded, from the same blocks.
     """
-    if not words:
+    if not steps or not all(steps):
         return []
-    lists = {w: postings(reader, fieldname, w, values=True) for w in dict.fromkeys(words)}
+    lists = {w: postings(reader, fieldname, w, values=True) for step in steps for w in step}
     candidates = None
-    for p in lists.values():
-        candidates = p.ids if candidates is None else np.intersect1d(candidates, p.ids, assume_unique=True)
+    for step in steps:
+        ids = np.unique(np.concatenate([lists[w].ids for w in step])) if len(step) > 1 else lists[step[0]].ids
+        candidates = ids if candidates is None else np.intersect1d(candidates, ids, assume_unique=True)
         if not len(candidates):
             return []
-    places = {w: np.searchsorted(p.ids, candidates).tolist() for w, p in lists.items()}
+    places = {w: (p.ids, np.searchsorted(p.ids, candidates).tolist()) for w, p in lists.items()}
     decode = fmt.decode_positions
     out = []
-    first, rest = words[0], list(enumerate(words[1:], 1))
     for n, doc in enumerate(candidates.tolist()):
-        decoded = {w: set(decode(lists[w].values[places[w][n]])) for w in lists}
-        if any(all(p + i in decoded[w] for i, w in rest) for p in decoded[first]):
+        at = []
+        for step in steps:
+            positions = set()
+            for w in step:
+                ids, where = places[w]
+                i = where[n]
+                if i < len(ids) and ids[i] == doc:
+                    positions.update(decode(lists[w].values[i]))
+            at.append(positions)
+        if any(all(p + i in at[i] for i in range(1, len(at))) for p in at[0]):
             out.append(doc)
     return out
+
+
+def _steps(query: wq.Query, searcher) -> tuple[str, list[list[bytes]]] | None:
+    """Return (field, steps) of a phrase or an ordered, adjacent sequence of terms; None for other queries."""
+    if isinstance(query, wq.Phrase) and query.slop == 1:
+        field, steps = query.fieldname, [[w] for w in query.words]
+    elif isinstance(query, wq.Sequence) and query.slop == 1 and query.ordered:
+        field = query.field()
+        steps = []
+        for sub in query.subqueries:
+            terms = [sub] if isinstance(sub, wq.Term) else sub.subqueries if isinstance(sub, wq.Or) else None
+            if terms is None or not all(isinstance(t, wq.Term) and t.fieldname == field for t in terms):
+                return None
+            steps.append([t.text for t in terms])
+    else:
+        return None
+    if field not in searcher.schema or not searcher.schema[field].format.supports("positions"):
+        return None
+    to_bytes = searcher.schema[field].to_bytes
+    return field, [[to_bytes(w) if isinstance(w, str) else w for w in step] for step in steps]
 
 
 def _leaf(query: wq.Query, searcher, budget: "Budget | None") -> set[int]:
@@ -103,10 +132,10 @@ def _leaf(query: wq.Query, searcher, budget: "Budget | None") -> set[int]:
                 text = searcher.schema[query.fieldname].to_bytes(text)
             ids, _ = term_postings(reader, query.fieldname, text)
             found.update((ids + offset).tolist())
-        elif isinstance(query, wq.Phrase) and query.slop == 1 and query.fieldname in searcher.schema:
-            field = searcher.schema[query.fieldname]
-            words = [field.to_bytes(w) if isinstance(w, str) else w for w in query.words]
-            found.update(d + offset for d in phrase_documents(sub.reader(), query.fieldname, words, field.format))
+        elif (positional := _steps(query, searcher)) is not None:
+            field, steps = positional
+            fmt = searcher.schema[field].format
+            found.update(d + offset for d in phrase_documents(sub.reader(), field, steps, fmt))
         else:
             found.update(offset + i for i in query.matcher(sub, sub.context()).all_ids())
     if budget is not None and not isinstance(query, wq.Term):

@@ -67,12 +67,15 @@ def _evaluate(q: wq.Query, searcher, cand: np.ndarray, budget: Budget) -> tuple[
         return np.where(matched, total, 0.0) * q.boost, matched
     if budget.spent():
         return _nothing(cand)
-    if isinstance(q, wq.Phrase) and id(q) in budget.positional:
-        # Whoosh scores a phrase as the sum of its words' scores where the phrase stands.
+    if isinstance(q, (wq.Phrase, wq.Sequence)) and id(q) in budget.positional:
+        # Whoosh scores a phrase or sequence as the sum of its parts' scores where it stands.
         docs = budget.positional[id(q)]
         matched = np.isin(cand, np.fromiter(docs, dtype=np.int64, count=len(docs)))
-        words = [_term(wq.Term(q.fieldname, w), searcher, cand)[0] for w in q.words]
-        return np.where(matched, np.sum(words, axis=0), 0.0) * q.boost, matched
+        if isinstance(q, wq.Phrase):
+            parts = [_term(wq.Term(q.fieldname, w), searcher, cand)[0] for w in q.words]
+        else:
+            parts = [_evaluate(sub, searcher, cand, budget)[0] for sub in q.subqueries]
+        return np.where(matched, np.sum(parts, axis=0), 0.0) * q.boost, matched
     return _positional(q, searcher, cand)
 
 

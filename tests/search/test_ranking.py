@@ -18,7 +18,8 @@ QUERIES = ["гематология", "костный мозг", "орталығ�
 def searcher(corpus_index):
     service = SearchService(corpus_index, cache_size=0)
     s, table = service._searcher()
-    return s, table
+    yield s, table  # the service keeps its searcher open while it lives
+    service.close()
 
 
 def whoosh_query(text: str) -> wq.Query:
@@ -74,7 +75,18 @@ def test_phrases_found_from_positions_are_whooshs_phrases(searcher, words):
         for sub, _ in s.leaf_searchers():
             reader = sub.reader()
             fmt = s.schema[field].format
-            ours = phrase_documents(reader, field, [w.encode() for w in words], fmt)
+            ours = phrase_documents(reader, field, [[w.encode()] for w in words], fmt)
+            assert ours == list(q.matcher(sub, sub.context()).all_ids())
+
+
+def test_sequences_of_alternatives_found_from_positions_are_whooshs(searcher):
+    s, _ = searcher
+    steps = [["костн", "кость"], ["мозг", "мозга"]]
+    for field in ("body_ru", "family_ru", "title_ru"):
+        q = wq.Sequence([wq.Or([wq.Term(field, w) for w in step]) for step in steps])
+        for sub, _ in s.leaf_searchers():
+            ours = phrase_documents(sub.reader(), field, [[w.encode() for w in step] for step in steps],
+                                    s.schema[field].format)
             assert ours == list(q.matcher(sub, sub.context()).all_ids())
 
 
