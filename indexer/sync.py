@@ -132,6 +132,11 @@ def reindex(
     return report
 
 
+# Below this many files a full build is quicker in one process than in several (start-up and
+# the hand-over of documents cost more than they save).
+PARALLEL_FROM = 2000
+
+
 def _full_build(site: Site, root: Path, progress, procs: int = 1) -> Report:
     gen = store.new_generation(root)
     try:
@@ -139,7 +144,12 @@ def _full_build(site: Site, root: Path, progress, procs: int = 1) -> Report:
         report = Report(rebuilt=True)
         files = list(page_files(site.pages_dir))
         slugs = SlugCache(site)
-        writer = ix.writer(limitmb=256) if procs <= 1 else ix.writer(procs=procs, multisegment=True, limitmb=256)
+        # A full build's segments are written as separate files: Whoosh copies a compound
+        # segment file into memory when it opens it (an index's size in each serving process).
+        if procs > 1 and len(files) >= PARALLEL_FROM:
+            writer = ix.writer(procs=procs, multisegment=True, limitmb=256, compound=False)
+        else:
+            writer = ix.writer(limitmb=256, compound=False)
         try:
             for file in progress(files) if progress else files:
                 page = _read(site, file, slugs, report)
@@ -199,7 +209,7 @@ def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Repor
                 elif path.is_file() and is_page_file(path.name) and _inside(path, pages):
                     on_disk[target] = path
 
-    writer = ix.writer(limitmb=128)
+    writer = ix.writer(limitmb=128)  # small segments: one compound file each
     try:
         slugs = SlugCache(site)
         moved_under: set[str] = set()

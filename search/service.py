@@ -2,13 +2,15 @@
 
 import threading
 import time
+import weakref
 from collections import OrderedDict
-from html import escape
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from whoosh import collectors
 from whoosh import query as wq
 
@@ -157,6 +159,10 @@ class SearchService:
         self._checked = time.monotonic()
         self.tz = ZoneInfo(self.meta().get("timezone") or "UTC")
         self._local = threading.local()
+        # Every searcher still open (one per thread): their files are closed when this service is
+        # closed or garbage-collected.
+        self._open: set = set()
+        self._closer = weakref.finalize(self, _close_all, self._open, self._lock)
         self._spelling_cache: dict[tuple, dict] = {}
         warm_up()
 
@@ -187,8 +193,8 @@ class SearchService:
         now = time.monotonic()
         if searcher is None or local.epoch != self._switches:
             if searcher is not None:
-                searcher.close()
-            searcher = local.searcher = self._index.searcher()
+                self._close(searcher)
+            searcher = local.searcher = self._open_searcher()
             local.epoch = self._switches
             local.checked = now
             local.columns = DocTable(searcher.reader())
@@ -198,11 +204,26 @@ class SearchService:
                 # A new searcher, not Searcher.refresh(): its reuse of segment readers can keep a
                 # segment's old deletions (a deleted page stays findable) and differs across
                 # Whoosh distributions. Closing the old one frees its files.
-                fresh = self._index.searcher()
-                searcher.close()
+                fresh = self._open_searcher()
+                self._close(searcher)
                 local.searcher, local.columns = fresh, DocTable(fresh.reader())
                 searcher = fresh
         return searcher, local.columns
+
+    def _open_searcher(self):
+        searcher = self._index.searcher()
+        with self._lock:
+            self._open.add(searcher)
+        return searcher
+
+    def _close(self, searcher) -> None:
+        with self._lock:
+            self._open.discard(searcher)
+        searcher.close()
+
+    def close(self) -> None:
+        """Close every searcher's files (the service must not be used afterwards)."""
+        self._closer()
 
     def document_count(self) -> int:
         """Return the number of documents in the index (visible or not)."""
@@ -300,12 +321,13 @@ class SearchService:
         if not found:
             return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected,
                               budget.partial)
-        distinct = columns.distinct(sorted(found))
+        hits_array = np.fromiter(found, dtype=np.int64, count=len(found))
+        hits_array.sort()
+        distinct = columns.distinct_sorted(hits_array)
         facets = columns.count(distinct)
         partial = False
         if by_date:
-            dates = columns.date
-            ranked = [(d, None) for d in sorted(distinct, key=lambda d: (dates[d], d), reverse=True)[:wanted]]
+            ranked = [(d, None) for d in columns.newest(distinct, wanted)]
         else:
             # Copies of one text collapse into one hit, so rank a little more than a page's worth.
             ranked, partial = self._rank(searcher, ranked_query, found, wanted * 2 + 10, budget)
@@ -403,6 +425,17 @@ class SearchService:
             translations=dict(sorted(translations.items())),
             duplicates=duplicates,
         )
+
+
+def _close_all(searchers: set, lock) -> None:
+    with lock:
+        open_now = list(searchers)
+        searchers.clear()
+    for searcher in open_now:
+        try:
+            searcher.close()
+        except Exception:  # closing what may already be half gone: nothing to tell anyone
+            pass
 
 
 def _split(value) -> list[str]:

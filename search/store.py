@@ -271,8 +271,8 @@ def verify(root: Path) -> list[str]:
         if name.startswith("_MAIN_") and name != manifest.get("toc"):
             continue  # an older TOC that Whoosh has since replaced
         if not path.is_file():
-            if name.endswith(".seg") and manifest.get("toc") != toc:
-                continue  # merged away by a commit after this manifest (checked by opening below)
+            if name.startswith("MAIN_") and manifest.get("toc") != toc:
+                continue  # a segment merged away by a commit after this manifest (checked by opening below)
             problems.append(f"{gen.name}/{name}: missing")
         elif path.stat().st_size != info["size"]:
             problems.append(f"{gen.name}/{name}: size {path.stat().st_size}, expected {info['size']}")

@@ -3,6 +3,7 @@
 import argparse
 import json
 import logging
+import os
 import sys
 import threading
 from pathlib import Path
@@ -28,6 +29,11 @@ def _progress():
     return lambda files: tqdm(files, desc="indexing", unit="file", leave=False)
 
 
+def _processes(config: dict) -> int:
+    """Return how many processes a full build may use (the setting, or one per core)."""
+    return config["INDEX_PROCESSES"] or os.cpu_count() or 1
+
+
 def _damaged(root: Path) -> list[str]:
     """Return what is wrong with an existing index (empty when sound or absent)."""
     return store.verify(root) if store.exists(root) else []
@@ -40,7 +46,8 @@ def cmd_index(args, config) -> int:
     problems = _damaged(root)
     for problem in problems:
         print(f"poisk: index damaged: {problem}", file=sys.stderr)
-    report = reindex(site, root, rebuild=args.rebuild or bool(problems), progress=_progress())
+    report = reindex(site, root, rebuild=args.rebuild or bool(problems), progress=_progress(),
+                     procs=_processes(config))
     print(report.summary(), file=sys.stderr)
     return 0
 
@@ -63,7 +70,7 @@ def _start_indexing(config: dict, watch: bool):
         store.write_status(root, "rebuilding", reason="the index was damaged")
         reindexer.request(full=True, reason="the index was damaged")
     elif not store.exists(root):
-        print(reindex(site, root, progress=_progress()).summary(), file=sys.stderr)
+        print(reindex(site, root, progress=_progress(), procs=_processes(config)).summary(), file=sys.stderr)
         store.write_status(root, "ok")
     else:
         reindexer.request()  # pick up what changed while the service was down
@@ -97,7 +104,8 @@ def cmd_serve(args, config) -> int:
         for problem in problems:
             log.error("index damaged: %s; rebuilding it from the content", problem)
         if problems or not store.exists(root):
-            report = reindex(Site.load(config["CONTENT"]), root, rebuild=bool(problems), progress=_progress())
+            report = reindex(Site.load(config["CONTENT"]), root, rebuild=bool(problems), progress=_progress(),
+                             procs=_processes(config))
             print(report.summary(), file=sys.stderr)
         store.write_status(root, "ok")
         indexing = server.start_indexing_process(config, args.watch)

@@ -31,6 +31,7 @@ SETTINGS: list[Setting] = [
     Setting("PORT", 8000, "Port `poisk serve` listens on.", int),
     Setting("WORKERS", 1, "Server processes of `poisk serve`: 1 serves with waitress in one process; more run gunicorn with that many processes (about one per core), the indexing in a process of its own.", int),
     Setting("THREADS", 8, "Threads per server process.", int),
+    Setting("INDEX_PROCESSES", 0, "Processes a full build of the index analyses and writes in, one segment each (0: one per core); `poisk index` and the first build of `poisk serve` use them, rebuilds inside a serving process do not.", int),
     Setting("SITE_URL", "", "Base URL of the Grav site, put before result URLs on the search page (e.g. https://example.org)."),
     Setting("PER_PAGE", 10, "Results per page when the request does not say.", int),
     Setting("REFRESH_INTERVAL", 0.2, "Seconds between checks for a newer index in a running server.", float),
