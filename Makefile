@@ -65,18 +65,23 @@ bench-relevance: $(STAMP)
 	$(BIN)/python -m benchmarks.relevance
 	$(BIN)/python -m benchmarks.relevance --no-baseline --queries benchmarks/relevance/queries-holdout.tsv
 
-# Speed at scale: Poisk beside tantivy and SQLite FTS5 on synthetic archives (not part of make test).
+# Speed at scale: Poisk beside tantivy and SQLite FTS5 on synthetic archives of 1k, 10k and 100k pages,
+# in-process and over HTTP (not part of make test; the 100k size takes about half an hour).
+WRK := command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
 bench: $(STAMP)
+	$(WRK)
 	$(BIN)/python -m pip install --quiet 'tantivy>=0.22'
-	$(BIN)/python -m benchmarks.scale --sizes 1000 10000
+	$(BIN)/python -m benchmarks.scale --sizes 1000 10000 100000
 
 bench-quick: $(STAMP)
+	$(WRK)
 	$(BIN)/python -m pip install --quiet 'tantivy>=0.22'
 	$(BIN)/python -m benchmarks.scale --sizes 1000
 
 # A bounded load (wrk, 30 s, 50 connections) of normal and hostile queries on loopback.
 bench-load: $(STAMP)
-	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(WRK)
 	$(BIN)/python -m benchmarks.load
 
 # Speed of text analysis: tokens/s, per-query analysis time, dictionary cache load.

@@ -1,11 +1,16 @@
 """Speed at archive scale: Poisk beside tantivy and SQLite FTS5 on the same synthetic archives.
 
-For each size: full build time, documents/s, peak RSS of the build, index size, time from a saved change
-to searchable (Poisk), and query p50/p95/p99 over 300 fixed queries (single words common and rare, two
-words, phrases; kk, ru, en) — Poisk with snippets and year/month facets, tantivy with its best Snowball
-stemmer per language, SQLite FTS5 with its porter/unicode61 tokenizer and a per-year count.
+For each size: full build time, documents/s, peak RSS of the build (its largest process), index size,
+time from a saved change to searchable (Poisk), and query p50/p95/p99 over 300 fixed queries (single
+words common and rare, two words, phrases; kk, ru, en) — Poisk with snippets and year/month facets,
+tantivy with its best Snowball stemmer per language, SQLite FTS5 with its porter/unicode61 tokenizer,
+a snippet and a per-year count. In-process, Poisk's answer cache is off and its word caches are
+warmed by 300 other queries first. Over HTTP (wrk on loopback, closed loop, 16 connections, 15 s,
+after one pass over the queries), each engine runs under gunicorn with one process per core; Poisk
+as `poisk serve --workers N` with its defaults (answer cache on), and again with the cache off.
+The serving RSS is the sum over the server's processes.
 
-    python -m benchmarks.scale [--sizes 1000 10000]
+    python -m benchmarks.scale [--sizes 1000 10000 100000] [--no-http]
 """
 
 import argparse
@@ -81,7 +86,7 @@ def percentiles(times: list[float]) -> tuple[float, float, float]:
     return statistics.median(times), pick(0.95), pick(0.99)
 
 
-def bench_poisk(site: Path, work: Path, queries) -> dict:
+def bench_poisk(site: Path, work: Path, queries, warm) -> dict:
     index = work / "poisk-index"
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -93,8 +98,8 @@ def bench_poisk(site: Path, work: Path, queries) -> dict:
     from indexer.sync import reindex
     from search.service import SearchRequest, SearchService
 
-    service = SearchService(index, refresh_interval=0)
-    for lang, q in queries[:30]:
+    service = SearchService(index, refresh_interval=0, cache_size=0)
+    for lang, q in warm:
         service.search(SearchRequest(q=q, lang=lang))
     times = []
     for lang, q in queries:
@@ -108,7 +113,7 @@ def bench_poisk(site: Path, work: Path, queries) -> dict:
     assert service.search(SearchRequest(q="zyxwvutsrq", correct=False)).total == 1
     save_to_search = time.perf_counter() - t
     return {"build_s": build, "rss_mb": rss, "size_mb": du(index) / 2**20, "save_s": save_to_search,
-            "q": percentiles(times)}
+            "q": percentiles(times), "index": index}
 
 
 def bench_fts5(docs, work: Path, queries) -> dict:
@@ -133,7 +138,7 @@ def bench_fts5(docs, work: Path, queries) -> dict:
             pass
         times.append((time.perf_counter() - t) * 1000)
     db.close()
-    return {"build_s": build, "size_mb": du(path) / 2**20, "q": percentiles(times)}
+    return {"build_s": build, "size_mb": du(path) / 2**20, "q": percentiles(times), "index": path}
 
 
 def bench_tantivy(docs, work: Path, queries) -> dict:
@@ -171,12 +176,113 @@ def bench_tantivy(docs, work: Path, queries) -> dict:
         except ValueError:
             pass
         times.append((time.perf_counter() - t) * 1000)
-    return {"build_s": build, "size_mb": du(path) / 2**20, "q": percentiles(times)}
+    return {"build_s": build, "size_mb": du(path) / 2**20, "q": percentiles(times), "index": path}
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Return the resident memory of a process and all its descendants (Linux /proc), in MB."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    tree, grew = {pid}, True
+    while grew:
+        more = {p for p, parent in parents.items() if parent in tree} - tree
+        grew = bool(more)
+        tree |= more
+    total = 0
+    for p in tree:
+        try:
+            with open(f"/proc/{p}/status") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            pass
+    return total / 1024
+
+
+def wait_listening(port: int, proc, timeout: float = 120) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("the server exited")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError("the server did not start")
+
+
+def http_load(command: list[str], port: int, queries, env: dict, seconds: int = 15, connections: int = 16) -> dict:
+    """Serve with ``command``, warm it with one pass over the queries, then load it with wrk; return the numbers."""
+    import urllib.parse
+    import urllib.request
+
+    wrk = shutil.which("wrk")
+    if not wrk:
+        raise RuntimeError("wrk is not installed: apt-get install wrk")
+    lines = [f"q={urllib.parse.quote(q)}&lang={lang}" for lang, q in queries]
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("\n".join(lines) + "\n")
+    proc = subprocess.Popen(command, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), **env},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_listening(port, proc)
+        for line in lines:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?{line}", timeout=30) as r:
+                r.read()
+        out = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s",
+                              str(REPO / "benchmarks" / "load" / "queries.lua"), f"http://127.0.0.1:{port}"],
+                             env={"POISK_QUERIES": f.name}, capture_output=True, text=True).stdout
+        rss = tree_rss_mb(proc.pid)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        os.unlink(f.name)
+    m = re.search(r"RESULT requests=(\d+) p50_ms=([\d.]+) p99_ms=([\d.]+) server_errors=(\d+) "
+                  r"non2xx_socket_errors=(\d+) p95_ms=([\d.]+) seconds=([\d.]+)", out)
+    if not m:
+        raise RuntimeError(f"wrk said: {out}")
+    return {"rps": int(m[1]) / float(m[7]), "p": (float(m[2]), float(m[6]), float(m[3])), "errors": int(m[4]),
+            "rss_mb": rss}
+
+
+def bench_http(site: Path, results: dict, queries, workers: int) -> None:
+    """Add each engine's HTTP numbers to ``results`` (Poisk with its answer cache on, and off)."""
+    from tests.live import free_port
+
+    gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", "8", "--log-level", "warning"]
+    poisk = results["poisk"]
+    for label, env in (("http", {}), ("http_nocache", {"POISK_QUERY_CACHE": "0"})):
+        port = free_port()
+        poisk[label] = http_load(
+            [sys.executable, "-m", "web.cli", "serve", "--content", str(site), "--index", str(poisk["index"]),
+             "--port", str(port), "--workers", str(workers)],
+            port, queries, {"POISK_RATE_LIMIT": "", **env})
+    for engine in ("fts5", "tantivy"):
+        port = free_port()
+        results[engine]["http"] = http_load(
+            gunicorn + ["--bind", f"127.0.0.1:{port}", f"benchmarks.baselines:create({engine!r}, {str(results[engine]['index'])!r})"],
+            port, queries, {})
+
+
+def fmt_p(p) -> str:
+    return " / ".join(f"{v:.1f}" for v in p)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="documents (pages)")
+    parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes for HTTP")
     args = parser.parse_args(argv)
     rows = []
     for size in args.sizes:
@@ -184,24 +290,34 @@ def main(argv=None) -> int:
             work = Path(tmp)
             site = generate(work / "site", max(1, size // len(LANGS)))
             docs = list(read_docs(site))
-            queries = make_queries(docs)
-            results = {"poisk": bench_poisk(site, work, queries), "fts5": bench_fts5(docs, work, queries),
+            queries, warm = make_queries(docs), make_queries(docs, seed=8)
+            results = {"poisk": bench_poisk(site, work, queries, warm), "fts5": bench_fts5(docs, work, queries),
                        "tantivy": bench_tantivy(docs, work, queries)}
+            if not args.no_http:
+                bench_http(site, results, queries, args.workers)
             rows.append((len(docs), results))
-            shutil.rmtree(work / "site", ignore_errors=True)
-    print("| docs | engine | build s | docs/s | peak RSS MB | index MB | save→searchable s | "
-          "query p50 / p95 / p99 ms | p99 vs Poisk |")
-    print("|---|---|---|---|---|---|---|---|---|")
+            print(f"measured {len(docs)} documents", file=sys.stderr)
+    print(f"| docs | engine | build s | docs/s | build RSS MB | index MB | save→searchable s | in-process "
+          f"p50 / p95 / p99 ms | p99 ÷ Poisk's | HTTP req/s ({args.workers} processes) | HTTP p50 / p95 / p99 ms | "
+          f"serving RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n, results in rows:
         base = results["poisk"]["q"][2]
         for engine, r in results.items():
-            p50, p95, p99 = r["q"]
-            print(f"| {n} | {engine} | {r['build_s']:.1f} | {n / r['build_s']:.0f} | "
-                  f"{r.get('rss_mb', float('nan')):.0f} | {r['size_mb']:.1f} | "
-                  f"{r['save_s']:.2f} | " if "save_s" in r else
-                  f"| {n} | {engine} | {r['build_s']:.1f} | {n / r['build_s']:.0f} | – | {r['size_mb']:.1f} | – | ",
-                  end="")
-            print(f"{p50:.1f} / {p95:.1f} / {p99:.1f} | {p99 / base:.2f}× |")
+            rss = f"{r['rss_mb']:.0f}" if "rss_mb" in r else "–"
+            save = f"{r['save_s']:.2f}" if "save_s" in r else "–"
+            cells = [f"{n:,}", engine, f"{r['build_s']:.1f}", f"{n / r['build_s']:,.0f}", rss, f"{r['size_mb']:.1f}",
+                     save, fmt_p(r["q"]), f"{r['q'][2] / base:.2f}"]
+            if "http" in r:
+                h = r["http"]
+                cells += [f"{h['rps']:.0f}", fmt_p(h["p"]), f"{h['rss_mb']:.0f}"]
+            else:
+                cells += ["–", "–", "–"]
+            print("| " + " | ".join(cells) + " |")
+            if "http_nocache" in r:
+                h = r["http_nocache"]
+                print("| " + " | ".join([f"{n:,}", "poisk, answer cache off"] + ["″"] * 7)
+                      + f" | {h['rps']:.0f} | {fmt_p(h['p'])} | {h['rss_mb']:.0f} |")
     return 0
 
 

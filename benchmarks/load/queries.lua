@@ -26,7 +26,8 @@ end
 function done(summary, latency, requests)
   local errors = 0
   for _, thread in ipairs(threads) do errors = errors + (thread:get("server_errors") or 0) end
-  io.write(string.format("RESULT requests=%d p50_ms=%.1f p99_ms=%.1f server_errors=%d non2xx_socket_errors=%d\n",
+  io.write(string.format("RESULT requests=%d p50_ms=%.1f p99_ms=%.1f server_errors=%d non2xx_socket_errors=%d p95_ms=%.1f seconds=%.2f\n",
     summary.requests, latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(95) / 1000, summary.duration / 1e6))
 end
