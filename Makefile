@@ -14,8 +14,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# One server process per core (gunicorn when there are several).
 serve: $(STAMP)
-	$(BIN)/poisk serve
+	$(BIN)/poisk serve --workers $$(nproc 2>/dev/null || echo 1)
 
 index: $(STAMP)
 	$(BIN)/poisk index

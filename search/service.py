@@ -1,5 +1,6 @@
 """Run a search: request in, :class:`SearchPage` out."""
 
+import gc
 import threading
 import time
 import weakref
@@ -197,7 +198,7 @@ class SearchService:
             searcher = local.searcher = self._open_searcher()
             local.epoch = self._switches
             local.checked = now
-            local.columns = DocTable(searcher.reader())
+            local.columns = _table(searcher.reader())
         elif now - local.checked >= self.refresh_interval:
             local.checked = now
             if self._index.latest_generation() != searcher.reader().generation():
@@ -206,7 +207,7 @@ class SearchService:
                 # Whoosh distributions. Closing the old one frees its files.
                 fresh = self._open_searcher()
                 self._close(searcher)
-                local.searcher, local.columns = fresh, DocTable(fresh.reader())
+                local.searcher, local.columns = fresh, _table(fresh.reader())
                 searcher = fresh
         return searcher, local.columns
 
@@ -425,6 +426,18 @@ class SearchService:
             translations=dict(sorted(translations.items())),
             duplicates=duplicates,
         )
+
+
+def _table(reader) -> DocTable:
+    """Return the document table of ``reader``, then keep the cyclic garbage collector off it.
+
+    The table and the caches around it are millions of long-lived objects; a full collection
+    walking them all paused searches for 100+ ms at 100,000 pages. ``gc.freeze`` moves what
+    exists now out of the collector's sight (reference counting still frees it).
+    """
+    table = DocTable(reader)
+    gc.freeze()
+    return table
 
 
 def _close_all(searchers: set, lock) -> None:

@@ -18,7 +18,7 @@ def serve_waitress(app, config: dict) -> None:
     """Serve ``app`` with waitress, ``THREADS`` threads in this process."""
     import waitress
 
-    waitress.serve(app, host=config["HOST"], port=config["PORT"], threads=config["THREADS"], ident="poisk")
+    waitress.serve(app, host=config["HOST"], port=config["PORT"], threads=config["THREADS"] or 4, ident="poisk")
 
 
 def settings_environment(config: dict) -> dict:
@@ -38,7 +38,11 @@ def start_indexing_process(config: dict, watch: bool) -> subprocess.Popen:
 
 
 def serve_gunicorn(config: dict) -> None:
-    """Serve the app with gunicorn: ``WORKERS`` processes of ``THREADS`` threads each."""
+    """Serve the app with gunicorn: ``WORKERS`` processes of ``THREADS`` threads each (1 unless set).
+
+    Each process takes one search at a time; gunicorn's threaded worker still keeps idle
+    keep-alive connections aside, so a slow client does not hold a process.
+    """
     from gunicorn.app.base import BaseApplication
 
     class Application(BaseApplication):
@@ -47,7 +51,7 @@ def serve_gunicorn(config: dict) -> None:
                 "bind": f"{config['HOST']}:{config['PORT']}",
                 "workers": config["WORKERS"],
                 "worker_class": "gthread",
-                "threads": config["THREADS"],
+                "threads": config["THREADS"] or 1,
                 "proc_name": "poisk",
                 "accesslog": None,  # the app writes its own JSON line per request
                 "errorlog": "-",

@@ -8,7 +8,14 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+-- With POISK_RATE (requests/s, over POISK_CONNECTIONS connections) each connection waits between its
+-- requests, so that the load is bounded at that rate while the server keeps up.
+local interval_ms = 0
+
 function init(args)
+  local rate = tonumber(os.getenv("POISK_RATE") or "")
+  local connections = tonumber(os.getenv("POISK_CONNECTIONS") or "")
+  if rate and connections then interval_ms = connections * 1000 / rate end
   local file = io.open(os.getenv("POISK_QUERIES"), "r")
   for line in file:lines() do table.insert(queries, line) end
   file:close()
@@ -17,6 +24,10 @@ end
 function request()
   counter = counter + 1
   return wrk.format("GET", "/api/search?" .. queries[(counter % #queries) + 1])
+end
+
+function delay()
+  return interval_ms
 end
 
 function response(status, headers, body)
