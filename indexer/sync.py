@@ -2,6 +2,7 @@
 
 import logging
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -147,7 +148,9 @@ def _full_build(site: Site, root: Path, progress, procs: int = 1) -> Report:
         slugs = SlugCache(site)
         # A full build's segments are written as separate files: Whoosh copies a compound
         # segment file into memory when it opens it (an index's size in each serving process).
-        if procs > 1 and len(files) >= PARALLEL_FROM:
+        # Whoosh starts its writer processes by fork(): never from a process running threads
+        # (a lock held by another thread at that moment would stay held in the child).
+        if procs > 1 and len(files) >= PARALLEL_FROM and threading.active_count() == 1:
             writer = ix.writer(procs=procs, multisegment=True, limitmb=256, compound=False)
         else:
             writer = ix.writer(limitmb=256, compound=False)
