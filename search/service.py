@@ -157,6 +157,7 @@ class SearchService:
         self._generation = store.current(self.index_dir)
         self._index = store.open_index(self.index_dir)
         self._switches = 0
+        self._newest = -1  # the newest commit any thread's searcher has seen (this generation)
         self._checked = time.monotonic()
         self.tz = ZoneInfo(self.meta().get("timezone") or "UTC")
         self._local = threading.local()
@@ -185,6 +186,7 @@ class SearchService:
                 except Exception:
                     return  # keep serving what we have; the next check tries again
                 self._index, self._generation = index, gen
+                self._newest = -1
                 self._switches += 1
 
     def _searcher(self):
@@ -199,7 +201,9 @@ class SearchService:
             local.epoch = self._switches
             local.checked = now
             local.columns = _table(searcher.reader())
-        elif now - local.checked >= self.refresh_interval:
+        elif now - local.checked >= self.refresh_interval or searcher.reader().generation() < self._newest:
+            # Checked every refresh_interval, and at once when another thread has already seen a
+            # newer commit: answers never go back in time from one request to the next.
             local.checked = now
             if self._index.latest_generation() != searcher.reader().generation():
                 # A new searcher, not Searcher.refresh(): its reuse of segment readers can keep a
@@ -209,6 +213,9 @@ class SearchService:
                 self._close(searcher)
                 local.searcher, local.columns = fresh, _table(fresh.reader())
                 searcher = fresh
+        generation = searcher.reader().generation()
+        if local.epoch == self._switches and generation > self._newest:
+            self._newest = generation
         return searcher, local.columns
 
     def _open_searcher(self):

@@ -126,3 +126,29 @@ def test_snippet_prefers_the_passage_holding_more_of_the_query_words():
     terms = {"body_ru": {"донор", "костный", "мозг"}}
     html = snippet(body, "ru", terms)
     assert "<mark>костный</mark> <mark>мозг</mark>" in html
+
+
+def test_a_thread_never_answers_from_an_older_index_than_another_thread_saw(tiny_index):
+    import threading
+
+    from whoosh import index
+
+    from indexer.documents import to_document
+    from search import store
+    from tests.search.conftest import page
+
+    service = tiny_index([("02.news/a/item.ru.md", "ru", "вакцинация детей " + FILLER)])
+    service.refresh_interval = 100  # no thread looks for new commits on its own in this test
+    service.cache.size = 0
+    assert service.search(SearchRequest(q="прививка")).total == 0  # this thread's searcher predates the commit
+    ix = index.open_dir(str(store.current(service.index_dir)))
+    with ix.writer() as w:
+        w.add_document(**to_document(page("02.news/b/item.ru.md", "ru", "Прививка от гриппа.")))
+    # A thread opening its searcher now sees the commit ...
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(service.search(SearchRequest(q="прививка")).total))
+    t.start()
+    t.join()
+    assert seen == [1]
+    # ... and so must every other thread from then on (here, this thread with its older searcher).
+    assert service.search(SearchRequest(q="прививка")).total == 1
