@@ -12,6 +12,7 @@ import secrets
 import sqlite3
 import threading
 import time
+from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -55,7 +56,7 @@ class Analytics:
         self._flusher: threading.Thread | None = None
         self._writes = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
+        with closing(self._connect()) as db:
             db.executescript(SCHEMA)
         atexit.register(self._flush_quietly)
 
@@ -93,7 +94,7 @@ class Analytics:
             rows, self._pending = self._pending, []
         if not rows:
             return
-        with self._lock, self._connect() as db:
+        with self._lock, closing(self._connect()) as db:
             db.execute("BEGIN")
             db.executemany("INSERT OR IGNORE INTO searches VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             before = self._writes
@@ -105,7 +106,7 @@ class Analytics:
     def click(self, sid: str, rank: int) -> str | None:
         """Record that result ``rank`` (1-based) of search ``sid`` was opened; return its URL (None if unknown)."""
         self.flush()
-        with self._lock, self._connect() as db:
+        with self._lock, closing(self._connect()) as db:
             row = db.execute("SELECT urls FROM searches WHERE id = ?", (sid,)).fetchone()
             if row is None:
                 return None
@@ -118,7 +119,7 @@ class Analytics:
     def purge(self) -> int:
         """Delete what is older than the retention period; return how many searches went."""
         self.flush()
-        with self._lock, self._connect() as db:
+        with self._lock, closing(self._connect()) as db:
             return self._purge(db, self.clock())
 
     def _purge(self, db, now: float) -> int:
@@ -130,7 +131,7 @@ class Analytics:
         """Return per-week totals, top queries and zero-result queries of the last ``weeks`` weeks."""
         since = self.clock() - weeks * 7 * 86400
         self.flush()
-        with self._connect() as db:
+        with closing(self._connect()) as db:
             per_week = [
                 {"week": w, "searches": n, "zero": z, "clicked": c, "zero_share": z / n if n else 0.0,
                  "click_share": c / n if n else 0.0}

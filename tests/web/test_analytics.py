@@ -69,6 +69,7 @@ def test_no_addresses_or_cookies_are_kept_and_old_rows_go(app, tmp_path):
     store.clock = lambda: 10**10  # far in the future: past the retention period
     assert store.purge() >= 1
     assert db.execute("SELECT COUNT(*) FROM searches").fetchone()[0] == 0
+    db.close()
 
 
 def test_poisk_stats_prints_the_report(app, tmp_path, corpus_index, capsys, monkeypatch):
@@ -83,6 +84,7 @@ def test_poisk_stats_prints_the_report(app, tmp_path, corpus_index, capsys, monk
 def test_searches_reach_the_file_within_a_second_without_waiting_on_it(app, tmp_path):
     import sqlite3
     import time
+    from contextlib import closing
 
     from web.analytics import FLUSH_SECONDS
 
@@ -91,6 +93,7 @@ def test_searches_reach_the_file_within_a_second_without_waiting_on_it(app, tmp_
     deadline = time.monotonic() + FLUSH_SECONDS + 2
     rows = []
     while time.monotonic() < deadline and not rows:
-        rows = sqlite3.connect(path).execute("SELECT query FROM searches").fetchall()
+        with closing(sqlite3.connect(path)) as db:
+            rows = db.execute("SELECT query FROM searches").fetchall()
         time.sleep(0.05)
     assert rows == [("вакцинация",)]
