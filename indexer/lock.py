@@ -13,6 +13,47 @@ class LockTimeout(TimeoutError):
     """Another writer held the index for longer than we were willing to wait."""
 
 
+# The lock files this process holds. A process forked while one is held (Whoosh's writer
+# processes of a parallel build) gets a copy of the descriptor, and an flock lasts until every
+# copy is closed: were the parent killed, the child would keep the index locked. So a forked
+# child closes its copies at once, and asks Linux to kill it when its parent dies.
+_held: set[int] = set()
+_forking_parent: int | None = None
+
+
+def _before_fork() -> None:
+    global _forking_parent
+    _forking_parent = os.getpid() if _held else None
+
+
+def _in_forked_child() -> None:
+    if _forking_parent is None:
+        return  # forked while no lock was held: nothing to let go of
+    for fd in list(_held):
+        try:
+            os.close(fd)  # this copy only: the parent keeps its lock
+        except OSError:
+            pass
+    _held.clear()
+    _die_with_parent(_forking_parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    try:
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the child lives on until its work queue ends
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+os.register_at_fork(before=_before_fork, after_in_child=_in_forked_child)
+
+
 @contextmanager
 def writer_lock(root: Path, timeout: float | None = None):
     """Hold the index's writer lock; wait for another writer to finish (at most ``timeout`` seconds).
@@ -36,6 +77,8 @@ def writer_lock(root: Path, timeout: float | None = None):
                 time.sleep(0.05)
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
+        _held.add(fd)
         yield
     finally:
+        _held.discard(fd)
         os.close(fd)  # closing releases the lock

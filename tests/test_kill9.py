@@ -20,6 +20,22 @@ pytestmark = pytest.mark.slow
 RUNS = 50
 
 
+def leftovers(root) -> list[int]:
+    """Return the live processes whose command line names the index folder ``root``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    if str(root).encode() in f.read():
+                        with open(f"/proc/{entry}/stat") as s:
+                            if s.read().rsplit(")", 1)[1].split()[0] != "Z":
+                                found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
 def test_kill_9_during_full_rebuilds(tmp_path, record_property):
     site = tmp_path / "site"
     shutil.copytree(CONTENT, site)
@@ -53,6 +69,12 @@ def test_kill_9_during_full_rebuilds(tmp_path, record_property):
         assert after in (before, before + 1 if with_extra else before - 1), (run, before, after)
         outcomes["old" if after == before else "new"] += 1
         assert SearchService(root).search(SearchRequest(q="клиника")).total > 0
+
+    # no writer process outlives the killed command (a parallel build's forked writers die with it)
+    deadline = time.monotonic() + 5
+    while leftovers(root) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert leftovers(root) == []
 
     # the next run completes with no manual step, and nothing is left over
     subprocess.run(command, cwd=REPO, env=env, check=True, capture_output=True)
