@@ -439,10 +439,13 @@ def _table(reader) -> DocTable:
     """Return the document table of ``reader``, then keep the cyclic garbage collector off it.
 
     The table and the caches around it are millions of long-lived objects; a full collection
-    walking them all paused searches for 100+ ms at 100,000 pages. ``gc.freeze`` moves what
-    exists now out of the collector's sight (reference counting still frees it).
+    walking them all paused searches for 100+ ms at 100,000 pages. So once a new table is built
+    (after a commit, not per search), what became garbage is collected — old readers included,
+    whose files must close — and what is left is frozen out of the collector's sight.
     """
     table = DocTable(reader)
+    gc.unfreeze()
+    gc.collect()
     gc.freeze()
     return table
 
