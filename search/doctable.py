@@ -6,7 +6,6 @@ visible documents is cached until the next moment a page is scheduled to appear 
 """
 
 import bisect
-from collections.abc import Iterable
 
 import numpy as np
 
@@ -112,23 +111,12 @@ class DocTable:
             self._grouped[name] = groups
         return groups
 
-    def distinct(self, docnums: Iterable[int]) -> list[int]:
-        """Return ``docnums`` with later copies of the same text left out (order kept)."""
-        seen, out = set(), []
-        same = self.same_text
-        for doc in docnums:
-            key = same[doc]
-            if key not in seen:
-                seen.add(key)
-                out.append(doc)
-        return out
-
-    def distinct_sorted(self, docnums: np.ndarray) -> np.ndarray:
-        """Return sorted ``docnums`` with all but the first of each set of copies left out."""
+    def distinct(self, docnums: np.ndarray) -> np.ndarray:
+        """Return the positions in ``docnums`` of the first of each set of copies of one text (in order)."""
         if not len(docnums):
-            return docnums
+            return np.zeros(0, dtype=np.int64)
         _, first = np.unique(self._same_codes[docnums], return_index=True)
-        return docnums[np.sort(first)]
+        return np.sort(first)
 
     def newest(self, docnums: np.ndarray, limit: int) -> list[int]:
         """Return the ``limit`` newest of ``docnums`` (by date, then by document number, both descending)."""

@@ -14,7 +14,7 @@ from collections import Counter
 import numpy as np
 from whoosh import query as wq
 
-from search.postings import postings, term_postings
+from search.postings import postings, term_bytes, term_postings
 
 
 class Budget:
@@ -111,8 +111,7 @@ def _steps(query: wq.Query, searcher) -> tuple[str, list[list[bytes]]] | None:
         return None
     if field not in searcher.schema or not searcher.schema[field].format.supports("positions"):
         return None
-    to_bytes = searcher.schema[field].to_bytes
-    return field, [[to_bytes(w) if isinstance(w, str) else w for w in step] for step in steps]
+    return field, [[term_bytes(searcher.schema, field, w) for w in step] for step in steps]
 
 
 def _leaf(query: wq.Query, searcher, budget: "Budget | None") -> set[int]:
@@ -124,20 +123,19 @@ def _leaf(query: wq.Query, searcher, budget: "Budget | None") -> set[int]:
     found: set[int] = set()
     if budget is not None and budget.spent():
         return found
-    for sub, offset in searcher.leaf_searchers():
-        if isinstance(query, wq.Term):
-            reader = sub.reader()
-            text = query.text
-            if isinstance(text, str) and query.fieldname in searcher.schema:
-                text = searcher.schema[query.fieldname].to_bytes(text)
-            ids, _ = term_postings(reader, query.fieldname, text)
+    if isinstance(query, wq.Term):
+        text = term_bytes(searcher.schema, query.fieldname, query.text)
+        for sub, offset in searcher.leaf_searchers():
+            ids, _ = term_postings(sub.reader(), query.fieldname, text)
             found.update((ids + offset).tolist())
-        elif (positional := _steps(query, searcher)) is not None:
+        return found
+    positional = _steps(query, searcher)
+    for sub, offset in searcher.leaf_searchers():
+        if positional is not None:
             field, steps = positional
-            fmt = searcher.schema[field].format
-            found.update(d + offset for d in phrase_documents(sub.reader(), field, steps, fmt))
+            found.update(d + offset for d in phrase_documents(sub.reader(), field, steps, searcher.schema[field].format))
         else:
             found.update(offset + i for i in query.matcher(sub, sub.context()).all_ids())
-    if budget is not None and not isinstance(query, wq.Term):
+    if budget is not None:
         budget.positional[id(query)] = found
     return found

@@ -96,6 +96,13 @@ def _read(reader, fieldname: str, text: bytes, values: bool) -> Postings:
                     np.concatenate(weights) if weights else _EMPTY.weights, vals)
 
 
+def term_bytes(schema, fieldname: str, text) -> bytes:
+    """Return a term's text as the index stores it (bytes)."""
+    if isinstance(text, bytes) or fieldname not in schema:
+        return text
+    return schema[fieldname].to_bytes(text)
+
+
 def term_postings(reader, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
     """Return the (segment-local) document numbers and weights of a term in one segment's reader."""
     found = postings(reader, fieldname, text)

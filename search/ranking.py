@@ -4,8 +4,10 @@ Whoosh scores a document by walking a tree of matchers, one Python call per docu
 term. Here each term's postings are read in bulk (:mod:`search.postings`), scored with the
 very BM25F formula and statistics of the searcher's weighting, and summed as the matcher
 tree would sum them (a compound's boost multiplies its children's sum) — over the candidate
-documents only. Positional parts (phrases, sequences) are scored by Whoosh's own matchers, for
-the candidates only. Any other weighting than BM25F is left to Whoosh (``Unsupported``).
+documents only. Phrases and sequences count where matching found them; any other positional
+part is scored by Whoosh's own matcher, for the candidates only. Only BM25F (Whoosh's default
+weighting, the one every Poisk searcher uses, with its plain weights for fields without lengths
+such as ``lang``) is reproduced.
 """
 
 import numpy as np
@@ -13,30 +15,30 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from search.matching import Budget
-from search.postings import field_lengths, term_postings
+from search.postings import field_lengths, term_bytes, term_postings
 
 
-class Unsupported(Exception):
-    """The searcher's weighting or a query part is not one this ranking reproduces."""
+def order(query: wq.Query, searcher, cand: np.ndarray, budget: Budget | None = None
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Return the candidates (a sorted array of document numbers) best first for ``query``, and their scores.
 
-
-def rank(query: wq.Query, searcher, candidates: set[int], limit: int | None,
-         budget: Budget | None = None) -> list[tuple[int, float]]:
-    """Return the best ``limit`` (all when None) of ``candidates`` for ``query``: (docnum, score), best first.
-
-    Ties go to the lower document number, as in Whoosh. ``candidates`` must be documents the
+    Ties go to the lower document number, as in Whoosh. The candidates must be documents the
     query matches; a candidate it does not match scores 0. ``budget`` (the one matching used) gives
     what positional parts matched and the time left: once it is spent, parts not yet scored add 0.
     """
-    if not candidates:
-        return []
-    cand = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
-    cand.sort()
+    if not len(cand):
+        return cand, np.zeros(0)
     scores, _ = _evaluate(query, searcher, cand, budget or Budget())
-    order = np.lexsort((cand, -scores))  # score descending, then docnum ascending
-    if limit is not None:
-        order = order[:limit]
-    return [(int(cand[i]), float(scores[i])) for i in order]
+    best = np.lexsort((cand, -scores))  # score descending, then docnum ascending
+    return cand[best], scores[best]
+
+
+def rank(query: wq.Query, searcher, candidates: set[int], limit: int | None = None,
+         budget: Budget | None = None) -> list[tuple[int, float]]:
+    """Return the best ``limit`` (all when None) of ``candidates`` as (docnum, score) pairs."""
+    cand = np.array(sorted(candidates), dtype=np.int64)
+    docs, scores = order(query, searcher, cand, budget)
+    return list(zip(docs[:limit].tolist(), scores[:limit].tolist()))
 
 
 def _evaluate(q: wq.Query, searcher, cand: np.ndarray, budget: Budget) -> tuple[np.ndarray, np.ndarray]:
@@ -86,19 +88,16 @@ def _nothing(cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _term(q: wq.Term, searcher, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     scores = np.zeros(len(cand))
     matched = np.zeros(len(cand), dtype=bool)
-    weighting = searcher.weighting
-    if not isinstance(weighting, scoring.BM25F):
-        raise Unsupported(f"weighting {type(weighting).__name__}")
-    field = searcher.schema[q.fieldname] if q.fieldname in searcher.schema else None
-    if field is None:
+    if q.fieldname not in searcher.schema:
         return scores, matched
-    text = field.to_bytes(q.text) if isinstance(q.text, str) else q.text
+    text = term_bytes(searcher.schema, q.fieldname, q.text)
     if (q.fieldname, text) not in searcher.reader():
         return scores, matched
-    scorer = weighting.scorer(searcher, q.fieldname, text)
-    if not isinstance(scorer, scoring.BM25FScorer):
-        raise Unsupported(f"scorer {type(scorer).__name__}")
-    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    scorer = searcher.weighting.scorer(searcher, q.fieldname, text)
+    if isinstance(scorer, scoring.BM25FScorer):
+        idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    elif not isinstance(scorer, scoring.WeightScorer):  # BM25F's scorer for fields without lengths (lang)
+        raise TypeError(f"ranking reproduces BM25F only; the searcher weights with {type(searcher.weighting).__name__}")
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
         ids, weights = term_postings(reader, q.fieldname, text)
@@ -110,8 +109,11 @@ def _term(q: wq.Term, searcher, cand: np.ndarray) -> tuple[np.ndarray, np.ndarra
         if not inside.any():
             continue
         ids, weights, where = ids[inside], weights[inside], where[inside]
-        lengths = field_lengths(reader, q.fieldname)[ids]
-        scores[where] = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
+        if isinstance(scorer, scoring.WeightScorer):
+            scores[where] = weights
+        else:
+            lengths = field_lengths(reader, q.fieldname)[ids]
+            scores[where] = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
         matched[where] = True
     return scores * q.boost, matched
 

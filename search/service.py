@@ -12,7 +12,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from whoosh import collectors
 from whoosh import query as wq
 
 from search import query as visitor_query
@@ -81,38 +80,8 @@ def warm_up() -> None:
     synonyms.default().groups_of("warm up")
 
 
-class AllowCollector(collectors.WrappingCollector):
-    """Pass on only the documents in ``allow`` (a set of document numbers), and remember them all.
-
-    Whoosh's own FilterCollector filters in ``collect_matches``, which a TimeLimitCollector
-    around it never calls in Whoosh 2.7, and skips filtering altogether for an empty set; and
-    TopCollector.all_ids() runs the query a second time, unfiltered. This one filters in
-    ``collect``, under any wrapper, in either distribution, and its ``all_ids()`` is exactly the
-    documents collected in the one pass.
-    """
-
-    def __init__(self, child, allow: set[int]):
-        super().__init__(child)
-        self.allow = allow
-        self.ids: list[int] = []
-
-    def prepare(self, top_searcher, q, context):
-        self.ids = []
-        super().prepare(top_searcher, q, context)
-
-    def collect(self, sub_docnum):
-        docnum = self.child.offset + sub_docnum
-        if docnum in self.allow:
-            self.ids.append(docnum)
-            return self.child.collect(sub_docnum)
-        return None
-
-    def all_ids(self):
-        return self.ids
-
-
-class AnswerCache:
-    """The most recently used answers, up to ``size`` of them (0: none), shared by all threads."""
+class LruCache:
+    """The most recently used values, up to ``size`` of them (0: none), shared by all threads."""
 
     def __init__(self, size: int):
         self.size = size
@@ -149,7 +118,7 @@ class SearchService:
     def __init__(self, index_dir: Path, clock=time.time, refresh_interval: float = 1.0, time_budget: float = 2.0,
                  cache_size: int = 1000):
         self.index_dir = Path(index_dir)
-        self.cache = AnswerCache(cache_size)
+        self.cache = LruCache(cache_size)  # answers
         self.time_budget = time_budget
         self.clock = clock
         self.refresh_interval = refresh_interval
@@ -165,7 +134,7 @@ class SearchService:
         # closed or garbage-collected.
         self._open: set = set()
         self._closer = weakref.finalize(self, _close_all, self._open, self._lock)
-        self._spelling_cache: dict[tuple, dict] = {}
+        self._spelling_cache = LruCache(5000)
         warm_up()
 
     # -- searchers -------------------------------------------------------------
@@ -250,9 +219,7 @@ class SearchService:
         found = self._spelling_cache.get(key)
         if found is None:
             found = transliterations(parsed, vocab)
-            if len(self._spelling_cache) > 5000:
-                self._spelling_cache.clear()
-            self._spelling_cache[key] = found
+            self._spelling_cache.put(key, found)
         return found
 
     def _allowed(self, table: DocTable, req: SearchRequest) -> set[int]:
@@ -329,45 +296,22 @@ class SearchService:
         if not found:
             return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected,
                               budget.partial)
-        hits_array = np.fromiter(found, dtype=np.int64, count=len(found))
-        hits_array.sort()
-        distinct = columns.distinct_sorted(hits_array)
+        hits = np.fromiter(found, dtype=np.int64, count=len(found))
+        hits.sort()
+        distinct = hits[columns.distinct(hits)]  # copies of one text are one hit
         facets = columns.count(distinct)
-        partial = False
         if by_date:
             ranked = [(d, None) for d in columns.newest(distinct, wanted)]
         else:
-            # Copies of one text collapse into one hit, so rank a little more than a page's worth.
-            ranked, partial = self._rank(searcher, ranked_query, found, wanted * 2 + 10, budget)
-            kept = set(columns.distinct(d for d, _ in ranked))
-            if not partial and len(kept) < min(wanted, len(distinct)) and len(ranked) < len(found):
-                ranked, partial = self._rank(searcher, ranked_query, found, None, budget)  # many copies (rare)
-                kept = set(columns.distinct(d for d, _ in ranked))
-            ranked = [(d, score) for d, score in ranked if d in kept]
-        partial = partial or budget.partial
+            docs, scores = ranking.order(ranked_query, searcher, hits, budget)
+            best = columns.distinct(docs)[:wanted]
+            ranked = list(zip(docs[best].tolist(), scores[best].tolist()))
+        partial = budget.partial
         terms = query_terms(text_query)
-        hits = [self._hit(searcher.stored_fields(d), d, score, terms, searcher, filters, columns)
+        page = [self._hit(searcher.stored_fields(d), d, score, terms, searcher, filters, columns)
                 for d, score in ranked[first:wanted]]
-        return SearchPage(req.q, len(distinct), req.page, req.per_page, _ms(started), hits, facets, corrected,
+        return SearchPage(req.q, len(distinct), req.page, req.per_page, _ms(started), page, facets, corrected,
                           partial)
-
-    def _rank(self, searcher, query, found: set[int], limit: int | None,
-              budget: Budget | None = None) -> tuple[list[tuple[int, float]], bool]:
-        """Return the best ``limit`` of the ``found`` documents for ``query`` with their scores, and whether
-        time ran out (only Whoosh's own collector, used when the weighting is not BM25F, can run out)."""
-        try:
-            ranked = ranking.rank(query, searcher, found, limit, budget)
-            return ranked, bool(budget and budget.partial)
-        except ranking.Unsupported:
-            pass
-        collector = searcher.collector(limit=limit, optimize=True)
-        timed = collectors.TimeLimitCollector(AllowCollector(collector, found), self.time_budget, use_alarm=False)
-        partial = False
-        try:
-            searcher.search_with_collector(query, timed)
-        except collectors.TimeLimit:
-            partial = True
-        return [(hit.docnum, hit.score) for hit in timed.results()], partial
 
     def suggest(self, text: str, lang: str | None = None, limit: int = 8) -> list[str]:
         """Return completions of ``text`` from the words of visible pages (of ``lang`` when given)."""
