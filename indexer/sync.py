@@ -12,6 +12,7 @@ from pathlib import Path
 from search import store
 from search.schema import SCHEMA_VERSION
 
+from indexer import bulk
 from indexer.documents import to_document
 from indexer.errors import ContentError
 from indexer.lock import writer_lock
@@ -146,24 +147,31 @@ def _full_build(site: Site, root: Path, progress, procs: int = 1) -> Report:
         report = Report(rebuilt=True)
         files = list(page_files(site.pages_dir))
         slugs = SlugCache(site)
-        # A full build's segments are written as separate files: Whoosh copies a compound
-        # segment file into memory when it opens it (an index's size in each serving process).
-        # Whoosh starts its writer processes by fork(): never from a process running threads
-        # (a lock held by another thread at that moment would stay held in the child).
-        if procs > 1 and len(files) >= PARALLEL_FROM and threading.active_count() == 1:
-            writer = ix.writer(procs=procs, multisegment=True, limitmb=256, compound=False)
-        else:
-            writer = ix.writer(limitmb=256, compound=False)
+
+        def document_of(file: Path, errors: list[str]) -> dict | None:
+            page = _read(site, file, slugs, report)
+            errors += report.errors
+            report.errors.clear()
+            return None if page is None else to_document(page)
+
+        # Whoosh's writer takes the index's own lock; it writes the table of segments.
+        # Segments are written as separate files: Whoosh copies a compound segment file into
+        # memory when it opens it (an index's size in each serving process).
+        writer = ix.writer(compound=False)
         try:
-            for file in progress(files) if progress else files:
-                page = _read(site, file, slugs, report)
-                if page is not None:
-                    writer.add_document(**to_document(page))
-                    report.indexed += 1
-            writer.commit()
+            # Processes are started by fork(): never from a process running threads (a lock
+            # held by another thread at that moment would stay held in the child).
+            if procs > 1 and len(files) >= PARALLEL_FROM and threading.active_count() == 1:
+                outcome = bulk.build_in_processes(ix, files, document_of, procs, progress)
+            else:
+                outcome = bulk.build(ix, progress(files) if progress else files, document_of)
+            writer._close_segment()
+            writer._commit_toc(outcome.segments)
+            writer._finish()
         except BaseException:
             writer.cancel()
             raise
+        report.indexed, report.errors = outcome.indexed, outcome.errors
         ix.close()
         store.write_meta(gen, _meta(site))
         store.write_manifest(gen)

@@ -10,9 +10,12 @@ documents alone.
 
 import time
 from collections import Counter
+from itertools import chain
+from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.formats import Positions
 
 from search.postings import postings, term_bytes, term_postings
 
@@ -66,7 +69,8 @@ def phrase_documents(reader, fieldname: str, steps: list[list[bytes]], fmt) -> l
 
     Each step is a list of alternative keys at one position (a phrase has one key a step; an
     ambiguous word has several). The documents holding some key of every step come from the
-    posting arrays; only their positions are decoded, from the same blocks.
+    posting arrays; only their positions are decoded, from the same blocks, into one array of
+    (document, position) keys per step, and the phrase is found by shifting and intersecting them.
     """
     if not steps or not all(steps):
         return []
@@ -77,22 +81,41 @@ def phrase_documents(reader, fieldname: str, steps: list[list[bytes]], fmt) -> l
         candidates = ids if candidates is None else np.intersect1d(candidates, ids, assume_unique=True)
         if not len(candidates):
             return []
-    places = {w: (p.ids, np.searchsorted(p.ids, candidates).tolist()) for w, p in lists.items()}
-    decode = fmt.decode_positions
-    out = []
-    for n, doc in enumerate(candidates.tolist()):
-        at = []
-        for step in steps:
-            positions = set()
-            for w in step:
-                ids, where = places[w]
-                i = where[n]
-                if i < len(ids) and ids[i] == doc:
-                    positions.update(decode(lists[w].values[i]))
-            at.append(positions)
-        if any(all(p + i in at[i] for i in range(1, len(at))) for p in at[0]):
-            out.append(doc)
-    return out
+    found = None
+    for i, step in enumerate(steps):
+        keys = np.unique(np.concatenate([_position_keys(lists[w], candidates, fmt) for w in step]))
+        # A phrase starting at p has its i-th word at p + i: keep the starts whose next word follows.
+        found = keys if found is None else found[np.isin(found + i, keys, assume_unique=True)]
+        if not len(found):
+            return []
+    return np.unique(found >> 32).tolist()
+
+
+def _position_keys(post, docs: np.ndarray, fmt) -> np.ndarray:
+    """Return ``document << 32 | position`` for each position of ``post`` in the ``docs`` it holds."""
+    where = np.searchsorted(post.ids, docs)
+    inside = where < len(post.ids)
+    where, docs = where[inside], docs[inside]
+    held = post.ids[where] == docs
+    where, docs = where[held], docs[held]
+    if not len(where):
+        return np.empty(0, np.int64)
+    values = post.values
+    if type(fmt) is Positions:
+        # Whoosh's Positions value: a 4-byte count, then the pickled gaps between positions
+        # (the closing '.' may have been left off); decoded as decode_positions() does.
+        gaps = [loads(v[4:] if v[-1:] == b"." else v[4:] + b".") for v in map(values.__getitem__, where.tolist())]
+        counts = np.fromiter(map(len, gaps), np.int64, len(gaps))
+        flat = np.fromiter(chain.from_iterable(gaps), np.int64, int(counts.sum()))
+        running = np.cumsum(flat)
+        ends = np.cumsum(counts)
+        before = np.concatenate(([0], running))[ends - counts]  # the sum of the earlier postings' gaps
+        positions = running - np.repeat(before, counts)
+    else:
+        decoded = [fmt.decode_positions(values[i]) for i in where.tolist()]
+        counts = np.fromiter(map(len, decoded), np.int64, len(decoded))
+        positions = np.fromiter(chain.from_iterable(decoded), np.int64, int(counts.sum()))
+    return (np.repeat(docs, counts) << 32) | positions
 
 
 def _steps(query: wq.Query, searcher) -> tuple[str, list[list[bytes]]] | None:

@@ -18,14 +18,22 @@ _BLOCK_READER = ("_read_ids", "_read_weights", "_read_values", "_next_block", "_
 def _blocks(matcher, values: bool):
     """Yield (ids, weights, values or None) of each block of a fresh leaf posting matcher."""
     if all(hasattr(matcher, name) for name in _BLOCK_READER):
+        # A block's ids are stored as gaps (unless "byte ids"): summed by numpy, not one by one.
+        gaps = all(hasattr(matcher, name) for name in ("_data", "_read_data", "_byteids"))
         while matcher.is_active():
-            if matcher._ids is None:
-                matcher._read_ids()
+            if matcher._ids is None and gaps and not matcher._byteids:
+                if matcher._data is None:
+                    matcher._read_data()
+                ids = np.cumsum(matcher._data[0], dtype=np.int64)
+            else:
+                if matcher._ids is None:
+                    matcher._read_ids()
+                ids = matcher._ids
             if matcher._weights is None:
                 matcher._read_weights()
             if values and getattr(matcher, "_values", None) is None:
                 matcher._read_values()
-            yield matcher._ids, matcher._weights, (matcher._values if values else None)
+            yield ids, matcher._weights, (matcher._values if values else None)
             matcher._next_block()
         return
     ids, weights, vals = [], [], []

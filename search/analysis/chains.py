@@ -1,7 +1,9 @@
 """The analyser chain of each level and language, and helpers to run them.
 
 Each chain is a Whoosh tokenizer | filter pipeline; the filters that look at one word alone run
-inside :class:`PerWord`, which does their work once per distinct word.
+inside :class:`PerWord`, which does their work once per distinct word. Indexing runs each chain
+as an :class:`IndexingChain` (:mod:`search.analysis.indexing`): the same tokens, without a
+generator per filter.
 
 Levels, each indexed in its own fields and queried together:
 
@@ -21,6 +23,7 @@ from search.analysis import kazakh
 from search.analysis.code import CodeFilter
 from search.analysis.crossscript import CrossScriptFilter
 from search.analysis.english import EnglishSpellingFilter, EnglishStemFilter
+from search.analysis.indexing import IndexingChain
 from search.analysis.filters import (
     HomoglyphFilter,
     MinLengthFilter,
@@ -113,9 +116,10 @@ _FACTORIES = {
 def analyzer_for(lang: str | None, level: str = "exact"):
     """Return the analyser of ``level`` for ``lang`` (None for the language-neutral levels)."""
     try:
-        return _FACTORIES[(level, lang)]()
+        factory = _FACTORIES[(level, lang)]
     except KeyError:
         raise ValueError(f"no {level} analyser for language {lang!r}: use one of {', '.join(LANGUAGES)}") from None
+    return IndexingChain(*factory().items)
 
 
 def analyze(lang: str | None, text: str, mode: str = "index", level: str = "exact") -> list[str]:

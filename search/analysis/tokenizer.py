@@ -78,3 +78,22 @@ def word_tokenizer(join: bool = True) -> WordTokenizer:
 def dehyphenate(text: str) -> str:
     """Return ``text`` with hyphens inside words removed (the joined form of each word)."""
     return WORD.sub(lambda m: _SPLIT.sub("", m.group(0)), text)
+
+
+def split_words(value: str, join: bool = True) -> list[tuple[str, int]]:
+    """Return the (word, position) pairs that an index-mode run of ``WordTokenizer(join)`` yields."""
+    out = []
+    pos = 0
+    for word in WORD.findall(value):
+        if word.isalnum() or not _SPLIT.search(word):  # [^\W_] is what isalnum() accepts
+            out.append((word, pos))
+            pos += 1
+            continue
+        parts = [p for i, p in enumerate(_SPLIT.split(word)) if p]
+        parts = [p for i, p in enumerate(parts) if i == 0 or p.lower() not in KAZAKH_SUFFIX_PARTS]
+        if len(parts) > 1 and join:
+            out.append(("".join(parts), pos))
+        for piece in parts:
+            out.append((piece, pos))
+            pos += 1
+    return out

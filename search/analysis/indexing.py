@@ -1,0 +1,186 @@
+"""A chain run for indexing without its generators: the same tokens, a fraction of the work.
+
+An index-mode run of ``tokenizer | PerWord(...) | StopFilter(...) | PerWord(...)`` passes each
+token through a generator per filter, and each field of a document tokenises its text again.
+:class:`IndexingChain` is that chain (it is built from the same parts and runs them unchanged
+for queries and highlighting); when indexing it takes the tokenizer's words from a small cache
+of recent texts and drives the filters' own steps in one loop: :class:`PerWord`'s memory of
+each word's keys and :class:`StopFilter`'s test and renumbering, in the order the generators
+would run, on one shared token as they share it. Chains with any other filter run as composed.
+"""
+
+from whoosh.analysis import StopFilter, Token
+from whoosh.analysis.analyzers import CompositeAnalyzer
+
+from search.analysis.filters import PerWord
+from search.analysis.tokenizer import WordTokenizer, split_words
+
+# How many recent (text, tokenizer) splits are kept: the fields of one document share texts.
+_RECENT = 4
+
+
+class _Splits:
+    """The words and positions the tokenizer makes of recent texts."""
+
+    def __init__(self):
+        self._recent: dict[tuple, list[tuple[str, int]]] = {}
+
+    def __call__(self, tokenizer: WordTokenizer, value: str) -> list[tuple[str, int]]:
+        key = (value, tokenizer.join)
+        words = self._recent.get(key)
+        if words is None:
+            words = split_words(value, tokenizer.join)
+            if len(self._recent) >= _RECENT:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[key] = words
+        return words
+
+
+_splits = _Splits()
+
+
+class IndexingChain(CompositeAnalyzer):
+    """A composed analyser whose index-mode runs skip the generators (same tokens, same order)."""
+
+    def _plan(self):
+        plan = getattr(self, "_steps", None)
+        if plan is None:
+            plan = self._steps = _compile(self.items)
+        return plan
+
+    def __getstate__(self):
+        return {"items": self.items}
+
+    def __setstate__(self, state):
+        self.items = state["items"]
+
+    def __call__(self, value, no_morph=False, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        plan = self._plan()
+        if (plan is None or mode != "index" or chars or keeporiginal or start_pos or start_char
+                or (positions and not removestops) or not tokenize or no_morph or not isinstance(value, str)):
+            return super().__call__(value, no_morph=no_morph, positions=positions, chars=chars,
+                                    keeporiginal=keeporiginal, removestops=removestops,
+                                    start_pos=start_pos, start_char=start_char, tokenize=tokenize,
+                                    mode=mode, **kwargs)
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        return iter(_run(self, plan, _splits(self.items[0], value), t))
+
+
+def _compile(items) -> list | None:
+    """Return the chain's filters as steps, or None when some part has no loop form."""
+    if type(items[0]) is not WordTokenizer:
+        return None
+    steps = []
+    for item in items[1:]:
+        if type(item) is PerWord:
+            steps.append((0, item))
+        elif type(item) is StopFilter:
+            steps.append((1, item))
+        else:
+            return None
+    if sum(kind for kind, _ in steps) > 1:
+        return None  # one stop filter at most: its renumbering is what _run replays
+    return steps
+
+
+# Words remembered per chain before the memory starts afresh.
+_LIMIT = 200_000
+
+
+class _Word:
+    """What a chain makes of one word: its keys grouped by the stop filter's survivors."""
+
+    __slots__ = ("groups", "proper")
+
+    def __init__(self, groups, proper):
+        self.groups, self.proper = groups, proper
+
+
+def _word(plan, text: str, mode: str, proper: bool, positions: bool, removestops: bool) -> _Word:
+    """Run the filters on one word, as the generators run them on the shared token."""
+    t = Token(positions, False, removestops=removestops, mode=mode)
+    t.text, t.boost, t.stopped, t.pos = text, 1.0, False, 0
+    t.proper = proper
+    groups: list[list[str]] = []
+    current: list[str] = []
+    stops = any(kind for kind, _ in plan)
+    last = len(plan)
+
+    def step(i):
+        nonlocal current
+        if i == last:
+            current.append(t.text)
+            return
+        kind, item = plan[i]
+        if kind == 0:
+            key = (t.text, mode, getattr(t, "proper", False))
+            outputs = item._memory.get(key)
+            if outputs is None:
+                outputs = item._memory[key] = item._run(t)
+                if len(item._memory) >= item.limit:
+                    item._memory.clear()
+            for text, proper_ in outputs:
+                t.text = text
+                t.proper = proper_
+                step(i + 1)
+        else:
+            text = t.text
+            kept = len(text) >= item.min and (item.max is None or len(text) <= item.max) and text not in item.stops
+            if kept or not removestops:  # a stop word is passed on, marked, when stop words stay
+                t.stopped = not kept
+                # A survivor of a renumbering stop filter takes the next position.
+                current = []
+                groups.append(current)
+                step(i + 1)
+
+    if not stops:
+        groups.append(current)
+    step(0)
+    return _Word(tuple(tuple(g) for g in groups if g or stops), getattr(t, "proper", False))
+
+
+def _run(chain, plan, words, t):
+    """Return the chain's (key, position) pairs for the tokenizer's ``words``."""
+    memory = chain.__dict__.setdefault("_words", {})
+    mode, positions, removestops = t.mode, t.positions, t.removestops
+    renumber = positions and any(kind and item.renumber for kind, item in plan)
+    proper = False
+    counter = None
+    out = []
+    emit = out.append
+    for text, pos in words:
+        key = (text, proper, removestops)
+        word = memory.get(key)
+        if word is None:
+            if len(memory) >= _LIMIT:
+                memory.clear()
+            word = memory[key] = _word(plan, text, mode, proper, positions, removestops)
+        proper = word.proper
+        for group in word.groups:
+            if renumber:
+                counter = pos if counter is None else counter + 1
+                at = counter
+            else:
+                at = pos
+            for key_text in group:
+                emit((key_text, at))
+    return _Replay(out, t)
+
+
+class _Replay:
+    """Iterate (key, position) pairs as the shared token, as the generator chain gives it."""
+
+    __slots__ = ("_pairs", "_t")
+
+    def __init__(self, pairs, t):
+        self._pairs, self._t = pairs, t
+
+    def __iter__(self):
+        t = self._t
+        positions = t.positions
+        for text, pos in self._pairs:
+            t.text = text
+            if positions:
+                t.pos = pos
+            yield t

@@ -1,0 +1,162 @@
+"""Full builds write their segments from memory: the same index Whoosh's own writer makes, faster."""
+
+import multiprocessing
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from whoosh import index as windex
+
+from indexer import bulk
+from indexer.site import Site
+from indexer.sync import SlugCache, _read, reindex, Report
+from indexer.documents import to_document
+from indexer.walk import page_files
+from search import store
+from search.schema import build_schema
+from tests.conftest import CONTENT, CORPUS, REPO
+
+
+def _documents(site_dir: Path) -> list[dict]:
+    site = Site.load(site_dir)
+    slugs, report = SlugCache(site), Report()
+    pages = [_read(site, f, slugs, report) for f in page_files(site.pages_dir)]
+    return [to_document(p) for p in pages if p is not None]
+
+
+def _contents(ix) -> dict:
+    """Every posting (by page path), field length, stored field and column value of an index."""
+    with ix.reader() as r:
+        path_of = {d: f["path"] for d, f in r.iter_docs()}
+        postings = {}
+        for fieldname, text in r.all_terms():
+            m = r.postings(fieldname, text)
+            found = []
+            while m.is_active():
+                found.append((path_of[m.id()], m.weight(), m.value()))
+                m.next()
+            postings[(fieldname, text)] = sorted(found)
+        # (Whoosh reads an absent length as None from a segment with the field's length column, 0 from one without.)
+        lengths = {(fn, path_of[d]): r.doc_field_length(d, fn) or 0 for fn in r.schema.scorable_names() for d in path_of}
+        stored = {f["path"]: f for _, f in r.iter_docs()}
+        columns = {}
+        for fieldname, fieldobj in r.schema.items():
+            if fieldobj.column_type and r.has_column(fieldname):
+                column = r.column_reader(fieldname)
+                columns[fieldname] = {path_of[d]: column[d] for d in path_of}
+        totals = {fn: r.field_length(fn) for fn in r.schema.scorable_names()}
+    return {"postings": postings, "lengths": lengths, "stored": stored, "columns": columns, "totals": totals}
+
+
+def _whoosh_index(tmp_path: Path, docs: list[dict]):
+    (tmp_path / "whoosh").mkdir()
+    ix = windex.create_in(str(tmp_path / "whoosh"), build_schema())
+    with ix.writer() as writer:
+        for doc in docs:
+            writer.add_document(**doc)
+    return ix
+
+
+def _bulk_index(tmp_path: Path, docs: list[dict], segment_mb: float = bulk.SEGMENT_MB):
+    (tmp_path / "bulk").mkdir()
+    ix = windex.create_in(str(tmp_path / "bulk"), build_schema())
+    writer = ix.writer()
+    outcome = bulk.build(ix, docs, lambda doc, errors: doc, segment_mb=segment_mb)
+    writer._close_segment()
+    writer._commit_toc(outcome.segments)
+    writer._finish()
+    return windex.open_dir(str(tmp_path / "bulk")), outcome
+
+
+@pytest.fixture(scope="module")
+def corpus_docs() -> list[dict]:
+    return _documents(CORPUS)
+
+
+def test_a_bulk_build_writes_what_whooshs_own_writer_writes(tmp_path, corpus_docs):
+    expected = _contents(_whoosh_index(tmp_path, corpus_docs))
+    ix, outcome = _bulk_index(tmp_path, corpus_docs)
+    assert outcome.indexed == len(corpus_docs) and len(outcome.segments) == 1
+    got = _contents(ix)
+    assert got["postings"] == expected["postings"]
+    assert got["lengths"] == expected["lengths"]
+    assert got["totals"] == expected["totals"]
+    assert got["stored"] == expected["stored"]
+    assert got["columns"] == expected["columns"]
+
+
+def test_a_build_over_its_memory_budget_writes_more_segments_with_the_same_postings(tmp_path, corpus_docs):
+    expected = _contents(_whoosh_index(tmp_path, corpus_docs))
+    ix, outcome = _bulk_index(tmp_path, corpus_docs, segment_mb=1)
+    assert len(outcome.segments) > 3
+    assert ix.doc_count() == len(corpus_docs)
+    got = _contents(ix)
+    assert got["postings"] == expected["postings"] and got["lengths"] == expected["lengths"]
+    assert got["totals"] == expected["totals"]
+
+
+# Builds in processes are started by fork(), which Poisk does only from a process without threads;
+# the test session has some (the browser tests' server and driver), so these run in a fresh one.
+
+def _isolated(scenario: str, *args) -> None:
+    """Run ``scenario(*args)`` of this module in a new Python process, which must succeed."""
+    code = f"import sys; from tests.indexer.test_bulk import {scenario}; {scenario}(*sys.argv[1:])"
+    done = subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=REPO, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def parallel_same_as_one(tmp: str) -> None:
+    tmp_path = Path(tmp)
+    one = reindex(Site.load(CONTENT), tmp_path / "one", procs=1)
+    two = reindex(Site.load(CONTENT), tmp_path / "two", procs=2)
+    assert (one.indexed, one.errors) == (two.indexed, two.errors) and one.indexed > 100
+    a, b = store.open_index(tmp_path / "one"), store.open_index(tmp_path / "two")
+    assert len(a._segments()) == 1 and len(b._segments()) == 2  # one per process
+    assert _contents(a) == _contents(b)
+
+
+def test_a_parallel_build_indexes_the_same_pages_as_one_process(tmp_path):
+    _isolated("parallel_same_as_one", tmp_path)
+
+
+def parallel_progress(tmp: str) -> None:
+    seen = []
+    files = list(page_files(Site.load(CONTENT).pages_dir))
+
+    def progress(items):
+        assert len(items) == len(files)
+        for item in items:
+            seen.append(item)
+            yield item
+
+    report = reindex(Site.load(CONTENT), Path(tmp) / "ix", procs=2, progress=progress)
+    assert len(store.open_index(Path(tmp) / "ix")._segments()) == 2
+    assert len(seen) == len(files) == report.indexed + len(report.errors)
+
+
+def test_a_parallel_build_reports_every_file_to_the_progress_bar(tmp_path):
+    _isolated("parallel_progress", tmp_path)
+
+
+def parallel_failure(tmp: str, how: str) -> None:
+    ix = windex.create_in(tmp, build_schema())
+    docs = _documents(CONTENT)
+
+    def document_of(doc, errors):
+        if doc is docs[-1]:
+            if how == "killed":
+                os._exit(9)
+            raise ValueError("this page breaks the analyser")
+        return doc
+
+    with pytest.raises(RuntimeError, match="died" if how == "killed" else "this page breaks the analyser"):
+        bulk.build_in_processes(ix, docs, document_of, procs=2)
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("how", ["raised", "killed"])
+def test_a_failing_process_fails_the_build_and_leaves_no_process_behind(tmp_path, how):
+    _isolated("parallel_failure", tmp_path, how)

@@ -1,0 +1,82 @@
+"""Indexing runs a chain without its generators: the tokens must be exactly the composed chain's."""
+
+import pytest
+from whoosh.analysis import StopFilter
+from whoosh.analysis.analyzers import CompositeAnalyzer
+
+from indexer.frontmatter_yaml import split_page
+from search.analysis.chains import _FACTORIES, analyzer_for
+from search.analysis.filters import MinLengthFilter, NormalizeFilter, PerWord
+from search.analysis.indexing import IndexingChain
+from search.analysis.tokenizer import WordTokenizer, split_words
+from tests.conftest import CORPUS
+
+TRICKY = [
+    "врачи-гематологи BCR-ABL1 ЖШС-нің COVID-19-ға онко-гематология",
+    "Қарағанды — медицина – 2019 ж. the patient's O'Brien rock'n'roll",
+    "А. И. Иванов, т.е. и т.д.; B12, ХМЛ и В12 (кириллица) Есiмбекова cчитать",
+    "--- - – — -x x- a-b-c-d ү-і ",
+    "",
+    "ёлка Ёж ЁЛКА ІІ ii 12-13 13–14 ½ ² x²",
+]
+
+
+def _corpus_texts(limit: int = 120) -> list[str]:
+    texts = []
+    for path in sorted((CORPUS / "user" / "pages").rglob("*.md"))[:limit]:
+        header, body = split_page(path.read_text(encoding="utf-8", errors="replace"))
+        texts.append(f"{header.get('title', '')}\n{body}")
+    assert len(texts) == limit, "the real archive is read from ../shared"
+    return texts
+
+
+def _tokens(analyzer, text, **options):
+    return [(t.text, t.pos if options.get("positions") else None, t.boost) for t in analyzer(text, **options)]
+
+
+@pytest.mark.parametrize("key", sorted(_FACTORIES, key=str))
+def test_an_indexing_run_gives_the_composed_chains_tokens(key):
+    composed = _FACTORIES[key]()
+    assert type(composed) is CompositeAnalyzer
+    fast = IndexingChain(*composed.items)
+    assert fast._plan() is not None  # every chain of ours has the loop form
+    for text in TRICKY + _corpus_texts():
+        for options in ({"positions": True, "boosts": True}, {"boosts": True}, {"positions": True},
+                        {"removestops": False}):
+            assert _tokens(fast, text, mode="index", **options) == _tokens(composed, text, mode="index", **options)
+
+
+@pytest.mark.parametrize("options", [{"mode": "query", "positions": True}, {"mode": "index", "chars": True, "positions": True},
+                                     {"mode": "index", "removestops": False, "positions": True}])
+def test_other_runs_are_the_composed_chain(options):
+    composed = _FACTORIES[("exact", "ru")]()
+    fast = IndexingChain(*composed.items)
+    for text in TRICKY:
+        got = [(t.text, t.pos, getattr(t, "startchar", None), t.stopped) for t in fast(text, **options)]
+        want = [(t.text, t.pos, getattr(t, "startchar", None), t.stopped) for t in composed(text, **options)]
+        assert got == want
+
+
+def test_the_analysers_in_use_are_indexing_chains():
+    assert all(isinstance(analyzer_for(lang, level), IndexingChain) for level, lang in _FACTORIES)
+
+
+def test_a_chain_with_another_kind_of_filter_runs_as_composed():
+    chain = IndexingChain(WordTokenizer(), NormalizeFilter(), PerWord(MinLengthFilter(2)))
+    assert chain._plan() is None
+    assert [t.text for t in chain("Ab c Dd", mode="index")] == ["ab", "dd"]
+
+
+def test_a_stop_filter_that_renumbers_gives_the_next_positions():
+    parts = (WordTokenizer(), PerWord(NormalizeFilter()), StopFilter(stoplist={"и", "the"}, minsize=1))
+    fast, composed = IndexingChain(*parts), CompositeAnalyzer(*parts)
+    text = "кошка и собака the end и"
+    assert _tokens(fast, text, mode="index", positions=True) == _tokens(composed, text, mode="index", positions=True)
+    assert [p for _, p, _ in _tokens(fast, text, mode="index", positions=True)] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("join", [True, False])
+def test_split_words_is_what_the_tokenizer_yields(join):
+    tokenizer = WordTokenizer(join)
+    for text in TRICKY + _corpus_texts(60):
+        assert split_words(text, join) == [(t.text, t.pos) for t in tokenizer(text, positions=True, mode="index")]
