@@ -101,7 +101,7 @@ def _position_keys(post, docs: np.ndarray, fmt) -> np.ndarray:
     if not len(where):
         return np.empty(0, np.int64)
     values = post.values
-    if type(fmt) is Positions:
+    if type(fmt).decode_positions is Positions.decode_positions:
         # Whoosh's Positions value: a 4-byte count, then the pickled gaps between positions
         # (the closing '.' may have been left off); decoded as decode_positions() does.
         gaps = [loads(v[4:] if v[-1:] == b"." else v[4:] + b".") for v in map(values.__getitem__, where.tolist())]

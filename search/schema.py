@@ -3,10 +3,11 @@
 from whoosh import fields
 
 from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyzer_for
+from search.analysis.indexing import IndexingFrequency, IndexingPositions
 
 # Bump when the schema or any analyser changes what is indexed: the indexer then
 # rebuilds from content instead of mixing old and new keys.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 CODE_FIELD = "code"
 CROSS_FIELD = "cross"
@@ -36,9 +37,17 @@ def _unindexed(field: fields.FieldType) -> fields.FieldType:
     """Return ``field`` stored and kept as a column but without terms.
 
     The dates are filtered, sorted and counted from columns (``search.doctable``): the 16 range
-    terms per document that Whoosh would index for each were an eighth of all postings.
+    terms per document that Whoosh would index for each were an eighth of all postings. The page
+    folder and the same-text key are read from columns too.
     """
     field.indexed = False
+    return field
+
+
+def _text(analyzer, phrase: bool) -> fields.TEXT:
+    """Return a text field whose postings come straight from its analyser's indexing runs."""
+    field = fields.TEXT(analyzer=analyzer, phrase=phrase)
+    field.format = (IndexingPositions if phrase else IndexingFrequency)(field_boost=field.format.field_boost)
     return field
 
 
@@ -48,10 +57,10 @@ def build_schema() -> fields.Schema:
         # Identity: the source file relative to the pages folder, and its page folder
         # (the files of one folder are translations of one page).
         path=fields.ID(stored=True, unique=True),
-        folder=fields.ID(stored=True, sortable=True),
+        folder=_unindexed(fields.ID(stored=True, sortable=True)),
         # Pages whose text is the same (copies under two folder numbers) share this key and
         # are answered as one hit that lists its other addresses.
-        same_text=fields.ID(stored=True, sortable=True),
+        same_text=_unindexed(fields.ID(stored=True, sortable=True)),
         lang=fields.ID(stored=True, sortable=True),
         url=fields.STORED(),
         # What a result shows.
@@ -81,13 +90,13 @@ def build_schema() -> fields.Schema:
     )
     for lang in LANGUAGES:
         analyzer = analyzer_for(lang)
-        schema.add(title_field(lang), fields.TEXT(analyzer=analyzer, phrase=True))
-        schema.add(body_field(lang), fields.TEXT(analyzer=analyzer, phrase=True))
+        schema.add(title_field(lang), _text(analyzer, phrase=True))
+        schema.add(body_field(lang), _text(analyzer, phrase=True))
     for lang in FAMILY_LANGUAGES:
-        schema.add(family_field(lang), fields.TEXT(analyzer=analyzer_for(lang, "family"), phrase=True))
-    schema.add(CODE_FIELD, fields.TEXT(analyzer=analyzer_for(None, "code"), phrase=True))
-    schema.add(CROSS_FIELD, fields.TEXT(analyzer=analyzer_for(None, "cross"), phrase=False))
-    schema.add(CROSS_TITLE_FIELD, fields.TEXT(analyzer=analyzer_for(None, "cross"), phrase=False))
+        schema.add(family_field(lang), _text(analyzer_for(lang, "family"), phrase=True))
+    schema.add(CODE_FIELD, _text(analyzer_for(None, "code"), phrase=True))
+    schema.add(CROSS_FIELD, _text(analyzer_for(None, "cross"), phrase=False))
+    schema.add(CROSS_TITLE_FIELD, _text(analyzer_for(None, "cross"), phrase=False))
     # The words as written: the vocabulary that typo and keyboard-layout corrections draw on.
-    schema.add(SPELL_FIELD, fields.TEXT(analyzer=analyzer_for(None, "spell"), phrase=False))
+    schema.add(SPELL_FIELD, _text(analyzer_for(None, "spell"), phrase=False))
     return schema

@@ -9,8 +9,10 @@ each word's keys and :class:`StopFilter`'s test and renumbering, in the order th
 would run, on one shared token as they share it. Chains with any other filter run as composed.
 """
 
+from whoosh import formats
 from whoosh.analysis import StopFilter, Token
 from whoosh.analysis.analyzers import CompositeAnalyzer
+from whoosh.system import pack_uint
 
 from search.analysis.filters import PerWord
 from search.analysis.tokenizer import WordTokenizer, split_words
@@ -64,7 +66,17 @@ class IndexingChain(CompositeAnalyzer):
                                     start_pos=start_pos, start_char=start_char, tokenize=tokenize,
                                     mode=mode, **kwargs)
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        return iter(_run(self, plan, _splits(self.items[0], value), t))
+        pairs = _run(self, plan, _splits(self.items[0], value), mode, positions, removestops, PAIRS)
+        return iter(_Replay(pairs, t))
+
+    def collect(self, value: str, positions: bool) -> dict | None:
+        """Return an index-mode run's keys with their positions (or counts), in order of first
+        appearance; None when the chain has no loop form."""
+        plan = self._plan()
+        if plan is None:
+            return None
+        return _run(self, plan, _splits(self.items[0], value), "index", positions, True,
+                    POSITIONS if positions else COUNTS)
 
 
 def _compile(items) -> list | None:
@@ -140,22 +152,26 @@ def _word(plan, text: str, mode: str, proper: bool, positions: bool, removestops
     return _Word(tuple(tuple(g) for g in groups if g or stops), getattr(t, "proper", False))
 
 
-def _run(chain, plan, words, t):
-    """Return the chain's (key, position) pairs for the tokenizer's ``words``."""
-    memory = chain.__dict__.setdefault("_words", {})
-    mode, positions, removestops = t.mode, t.positions, t.removestops
+# What a run collects: (key, position) pairs in order, each key's positions, or each key's count.
+PAIRS, POSITIONS, COUNTS = 0, 1, 2
+
+
+def _run(chain, plan, words, mode: str, positions: bool, removestops: bool, collect: int):
+    """Return the chain's keys for the tokenizer's ``words``, collected as ``collect`` says."""
+    memories = chain.__dict__.setdefault("_words", {})
+    # What each word becomes, by the proper-name mark the token carries in (False, True).
+    by_mark = memories.setdefault((mode, removestops), ({}, {}))
     renumber = positions and any(kind and item.renumber for kind, item in plan)
     proper = False
     counter = None
-    out = []
-    emit = out.append
+    out = [] if collect == PAIRS else {}
     for text, pos in words:
-        key = (text, proper, removestops)
-        word = memory.get(key)
+        memory = by_mark[proper]
+        word = memory.get(text)
         if word is None:
             if len(memory) >= _LIMIT:
                 memory.clear()
-            word = memory[key] = _word(plan, text, mode, proper, positions, removestops)
+            word = memory[text] = _word(plan, text, mode, proper, positions, removestops)
         proper = word.proper
         for group in word.groups:
             if renumber:
@@ -163,9 +179,18 @@ def _run(chain, plan, words, t):
                 at = counter
             else:
                 at = pos
-            for key_text in group:
-                emit((key_text, at))
-    return _Replay(out, t)
+            for key in group:
+                if collect == POSITIONS:
+                    places = out.get(key)
+                    if places is None:
+                        out[key] = [at]
+                    else:
+                        places.append(at)
+                elif collect == COUNTS:
+                    out[key] = out.get(key, 0) + 1
+                else:
+                    out.append((key, at))
+    return out
 
 
 class _Replay:
@@ -184,3 +209,34 @@ class _Replay:
             if positions:
                 t.pos = pos
             yield t
+
+
+# Whoosh's formats turn an analyser's tokens into postings: a word's positions (or count) and
+# weight, counted from the tokens. These take the positions or counts from an IndexingChain's
+# run directly (the same numbers; every token's boost is 1) and are Whoosh's own otherwise.
+
+def _plain(value, analyzer, kwargs) -> bool:
+    return isinstance(value, str) and isinstance(analyzer, IndexingChain) and kwargs.get("mode") == "index" \
+        and set(kwargs) <= {"mode"}
+
+
+class IndexingPositions(formats.Positions):
+    """Whoosh's Positions format, fed by an IndexingChain's positions when indexing."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        found = analyzer.collect(value, True) if _plain(value, analyzer, kwargs) else None
+        if found is None:
+            return super().word_values(value, analyzer, **kwargs)
+        fb, encode = self.field_boost, self.encode
+        return [(w, len(places), float(len(places)) * fb, encode(places)) for w, places in found.items()]
+
+
+class IndexingFrequency(formats.Frequency):
+    """Whoosh's Frequency format, fed by an IndexingChain's counts when indexing."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        found = analyzer.collect(value, False) if _plain(value, analyzer, kwargs) else None
+        if found is None:
+            return super().word_values(value, analyzer, **kwargs)
+        fb = self.field_boost
+        return [(w, freq, float(freq) * fb, pack_uint(freq)) for w, freq in found.items()]

@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from whoosh import formats
 from whoosh import index as windex
+from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from indexer import bulk
 from indexer.site import Site
@@ -15,6 +17,7 @@ from indexer.sync import SlugCache, _read, reindex, Report
 from indexer.documents import to_document
 from indexer.walk import page_files
 from search import store
+from search.analysis.indexing import IndexingFrequency, IndexingPositions
 from search.schema import build_schema
 from tests.conftest import CONTENT, CORPUS, REPO
 
@@ -50,9 +53,20 @@ def _contents(ix) -> dict:
     return {"postings": postings, "lengths": lengths, "stored": stored, "columns": columns, "totals": totals}
 
 
+def _plain_schema():
+    """Our schema as plain Whoosh runs it: composed analysers, Whoosh's own formats."""
+    schema = build_schema()
+    for name, field in schema.items():
+        if isinstance(field.format, (IndexingPositions, IndexingFrequency)):
+            field.analyzer = CompositeAnalyzer(*field.analyzer.items)
+            plain = formats.Positions if isinstance(field.format, formats.Positions) else formats.Frequency
+            field.format = plain(field_boost=field.format.field_boost)
+    return schema
+
+
 def _whoosh_index(tmp_path: Path, docs: list[dict]):
     (tmp_path / "whoosh").mkdir()
-    ix = windex.create_in(str(tmp_path / "whoosh"), build_schema())
+    ix = windex.create_in(str(tmp_path / "whoosh"), _plain_schema())
     with ix.writer() as writer:
         for doc in docs:
             writer.add_document(**doc)
@@ -73,6 +87,14 @@ def _bulk_index(tmp_path: Path, docs: list[dict], segment_mb: float = bulk.SEGME
 @pytest.fixture(scope="module")
 def corpus_docs() -> list[dict]:
     return _documents(CORPUS)
+
+
+def test_the_plain_schema_is_plain():
+    schema = _plain_schema()
+    texts = [f for _, f in schema.items() if isinstance(f.format, (formats.Positions, formats.Frequency))]
+    assert len(texts) > 10
+    assert all(type(f.format) in (formats.Positions, formats.Frequency) for f in texts)
+    assert all(type(f.analyzer) is CompositeAnalyzer for f in texts)
 
 
 def test_a_bulk_build_writes_what_whooshs_own_writer_writes(tmp_path, corpus_docs):
