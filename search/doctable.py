@@ -17,38 +17,44 @@ FACETS = ("year", "month", "lang")
 class DocTable:
     """Facet values, dates and visibility windows of every document of one reader.
 
-    The sets it returns are shared between queries: Whoosh only reads them (it takes a ``set``,
-    not a ``frozenset``, as a filter); nothing may change them.
+    Kept compact (a table per reader, in every serving process): facet values as lists sharing
+    one string per distinct value, the rest as numpy arrays. The sets it returns are shared
+    between queries: Whoosh only reads them (it takes a ``set``, not a ``frozenset``, as a
+    filter); nothing may change them.
     """
 
     def __init__(self, reader):
-        self.size = reader.doc_count_all()
-        self.columns = {name: list(reader.column_reader(name)) for name in FACETS}
-        self.date = list(reader.column_reader("date"))
-        self.same_text = list(reader.column_reader("same_text"))
-        self.folder = list(reader.column_reader("folder"))
-        self.visible_from = list(reader.column_reader("visible_from"))
-        self.visible_until = list(reader.column_reader("visible_until"))
-        self.live = frozenset(d for d in range(self.size) if not reader.is_deleted(d))
-        boundaries = {v for v in self.visible_from} | {v for v in self.visible_until}
-        self._boundaries = sorted(boundaries)
+        self.size = size = reader.doc_count_all()
+        shared: dict = {}
+        # Facet values by document, one string object per distinct value.
+        self.columns = {name: [shared.setdefault(v, v) for v in reader.column_reader(name)] for name in FACETS}
+        self.dates = np.fromiter(reader.column_reader("date"), np.int64, size)
+        self._from = np.fromiter(reader.column_reader("visible_from"), np.int64, size)
+        self._until = np.fromiter(reader.column_reader("visible_until"), np.int64, size)
+        self._live = np.array([not reader.is_deleted(d) for d in range(size)], dtype=bool) if reader.has_deletions() \
+            else np.ones(size, dtype=bool)
+        self.live = frozenset(np.flatnonzero(self._live).tolist())
+        self._boundaries = np.unique(np.concatenate((self._from, self._until))).tolist()
         self._visible: set[int] | None = None
+        self._visible_mask = np.zeros(size, dtype=bool)
         self._interval = (0, -1)
         self._filtered: dict[tuple, set[int]] = {}
-        self._grouped: dict[str, dict[str, list[int]]] = {}
-        # The same values as arrays of codes (an index into the sorted distinct values), for
-        # counting and collapsing many hits at once.
+        # Values as codes (an index into the sorted distinct values), for counting, filtering
+        # and collapsing many documents at once.
         self._codes = {name: _encode(values) for name, values in self.columns.items()}
-        self._same_codes = _encode(self.same_text)[0]
-        self.dates = np.asarray(self.date, dtype=np.int64)
+        self._code_of = {name: {v: i for i, v in enumerate(values)} for name, (_, values) in self._codes.items()}
+        # Copies of one text share a code, as do the translations of one page folder.
+        self.same_text = _encode(list(reader.column_reader("same_text")))[0]
+        self.folder = _encode(list(reader.column_reader("folder")))[0]
+        self._grouped: dict[str, dict[int, list[int]]] = {}
 
     def visible(self, now: float) -> set[int]:
         """Return the documents a visitor may see at epoch second ``now``."""
         now = int(now)
         lo, hi = self._interval
         if self._visible is None or not lo <= now < hi:
-            vf, vu = self.visible_from, self.visible_until
-            self._visible = {d for d in self.live if vf[d] <= now < vu[d]}
+            self._visible_mask = self._live & (self._from <= now) & (now < self._until)
+            self._visible = set(np.flatnonzero(self._visible_mask).tolist())
             i = bisect.bisect_right(self._boundaries, now)
             lo = self._boundaries[i - 1] if i else -(2**63)
             hi = self._boundaries[i] if i < len(self._boundaries) else 2**63
@@ -61,6 +67,12 @@ class DocTable:
         self.visible(now)
         return self._interval
 
+    def _is(self, name: str, value) -> np.ndarray:
+        """Return which documents have ``value`` in facet column ``name``."""
+        codes, values = self._codes[name]
+        code = self._code_of[name].get(value)
+        return codes == code if code is not None else np.zeros(self.size, dtype=bool)
+
     def allowed(self, now: float, lang=None, year=None, month=None, start=None, end=None) -> set[int]:
         """Return the visible documents that pass the request's filters (cached per filter)."""
         base = self.visible(now)
@@ -69,13 +81,15 @@ class DocTable:
             return base
         found = self._filtered.get(key)
         if found is None:
-            langs, years, months, dates = self.columns["lang"], self.columns["year"], self.columns["month"], self.date
-            found = set(
-                d for d in base
-                if (lang is None or langs[d] == lang) and (year is None or years[d] == year)
-                and (month is None or months[d] == month) and (start is None or dates[d] >= start)
-                and (end is None or dates[d] <= end)
-            )
+            mask = self._visible_mask.copy()
+            for name, value in (("lang", lang), ("year", year), ("month", month)):
+                if value is not None:
+                    mask &= self._is(name, value)
+            if start is not None:
+                mask &= self.dates >= start
+            if end is not None:
+                mask &= self.dates <= end
+            found = set(np.flatnonzero(mask).tolist())
             if len(self._filtered) > 256:
                 self._filtered.clear()
             self._filtered[key] = found
@@ -83,31 +97,47 @@ class DocTable:
 
     def only_elsewhere(self, now: float, lang: str) -> set[int]:
         """Return the visible pages in other languages whose folder has no visible page in ``lang``."""
-        visible = self.visible(now)  # also clears the cache when visibility changed
+        self.visible(now)  # also clears the cache when visibility changed
         key = ("only-elsewhere", lang)
         found = self._filtered.get(key)
         if found is None:
-            langs, folders = self.columns["lang"], self.folder
-            covered = {folders[d] for d in visible if langs[d] == lang}
-            found = {d for d in visible if langs[d] != lang and folders[d] not in covered}
+            visible, own = self._visible_mask, self._is("lang", lang)
+            covered = np.isin(self.folder, self.folder[visible & own])
+            found = set(np.flatnonzero(visible & ~own & ~covered).tolist())
             self._filtered[key] = found
         return found
 
+    def same_language_other_texts(self, docnum: int, among: set[int]) -> set[int]:
+        """Return the documents of ``among`` in ``docnum``'s language whose text is not the same as its."""
+        docs = np.fromiter(among, np.int64, len(among))
+        langs = self._codes["lang"][0]
+        keep = (langs[docs] == langs[docnum]) & (self.same_text[docs] != self.same_text[docnum])
+        return set(docs[keep].tolist())
+
     def in_folder(self, docnum: int) -> list[int]:
         """Return the documents (deleted ones left out) in the page folder of ``docnum``: its translations."""
-        return self._groups("folder").get(self.folder[docnum], [])
+        return self._group("folder", docnum)
 
     def copies(self, docnum: int) -> list[int]:
         """Return the documents (deleted ones left out) whose text is the same as ``docnum``'s."""
-        return self._groups("same_text").get(self.same_text[docnum], [])
+        return self._group("same_text", docnum)
 
-    def _groups(self, name: str) -> dict[str, list[int]]:
+    def _group(self, name: str, docnum: int) -> list[int]:
+        found = self._groups(name).get(int(getattr(self, name)[docnum]))
+        if found is not None:
+            return found
+        return [docnum] if self._live[docnum] else []
+
+    def _groups(self, name: str) -> dict[int, list[int]]:
+        """Return the live documents by code of ``name``, for the codes that more than one document shares."""
         groups = self._grouped.get(name)
         if groups is None:
+            codes = getattr(self, name)
+            live = np.flatnonzero(self._live)
+            shared = np.flatnonzero(np.bincount(codes[live], minlength=1) > 1)
             groups = {}
-            values = getattr(self, name)
-            for doc in sorted(self.live):
-                groups.setdefault(values[doc], []).append(doc)
+            for doc in live[np.isin(codes[live], shared)].tolist():
+                groups.setdefault(int(codes[doc]), []).append(doc)
             self._grouped[name] = groups
         return groups
 
@@ -115,7 +145,7 @@ class DocTable:
         """Return the positions in ``docnums`` of the first of each set of copies of one text (in order)."""
         if not len(docnums):
             return np.zeros(0, dtype=np.int64)
-        _, first = np.unique(self._same_codes[docnums], return_index=True)
+        _, first = np.unique(self.same_text[docnums], return_index=True)
         return np.sort(first)
 
     def newest(self, docnums: np.ndarray, limit: int) -> list[int]:

@@ -115,7 +115,7 @@ def _position_keys(post, docs: np.ndarray, fmt) -> np.ndarray:
         decoded = [fmt.decode_positions(values[i]) for i in where.tolist()]
         counts = np.fromiter(map(len, decoded), np.int64, len(decoded))
         positions = np.fromiter(chain.from_iterable(decoded), np.int64, int(counts.sum()))
-    return (np.repeat(docs, counts) << 32) | positions
+    return (np.repeat(docs.astype(np.int64), counts) << 32) | positions
 
 
 def _steps(query: wq.Query, searcher) -> tuple[str, list[list[bytes]]] | None:

@@ -12,6 +12,8 @@ from collections import OrderedDict
 
 import numpy as np
 
+from search import hot
+
 _BLOCK_READER = ("_read_ids", "_read_weights", "_read_values", "_next_block", "_blocklength", "_ids", "_weights")
 
 
@@ -24,7 +26,7 @@ def _blocks(matcher, values: bool):
             if matcher._ids is None and gaps and not matcher._byteids:
                 if matcher._data is None:
                     matcher._read_data()
-                ids = np.cumsum(matcher._data[0], dtype=np.int64)
+                ids = np.cumsum(matcher._data[0], dtype=np.int32)
             else:
                 if matcher._ids is None:
                     matcher._read_ids()
@@ -55,11 +57,18 @@ class Postings:
         self.ids, self.weights, self.values = ids, weights, values
 
 
-_EMPTY = Postings(np.empty(0, np.int64), np.empty(0, np.float64), [])
+# Document numbers as int32 and weights as float32 (the codec's own precision): 8 bytes a posting.
+_EMPTY = Postings(np.empty(0, np.int32), np.empty(0, np.float32), [])
 _cache: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
 _cached_postings = 0
-MAX_CACHED_POSTINGS = 2_000_000  # ≈ 40 MB of arrays (values extra): common terms stay in memory
+MAX_CACHED_POSTINGS = 2_000_000  # ≈ 16 MB of arrays: common terms stay in memory
+# A posting kept with its encoded value (a phrase's positions) costs about this many more.
+VALUE_COST = 6
+
+
+def _cost(found: Postings) -> int:
+    return len(found.ids) * (1 + (VALUE_COST if found.values is not None else 0))
 
 
 def postings(reader, fieldname: str, text: bytes, values: bool = False) -> Postings:
@@ -82,22 +91,27 @@ def postings(reader, fieldname: str, text: bytes, values: bool = False) -> Posti
     with _cache_lock:
         old = _cache.pop(key, None)
         if old is not None:
-            _cached_postings -= len(old.ids)
+            _cached_postings -= _cost(old)
         _cache[key] = found
-        _cached_postings += len(found.ids)
+        _cached_postings += _cost(found)
         while _cached_postings > MAX_CACHED_POSTINGS and len(_cache) > 1:
             _, dropped = _cache.popitem(last=False)
-            _cached_postings -= len(dropped.ids)
+            _cached_postings -= _cost(dropped)
     return found
 
 
 def _read(reader, fieldname: str, text: bytes, values: bool) -> Postings:
+    if not values:
+        arrays = hot.hot_file(reader)
+        found = arrays.get(fieldname, text) if arrays is not None else None
+        if found is not None:
+            return Postings(found[0], found[1], None)
     if (fieldname, text) not in reader:
         return _EMPTY
     ids, weights, vals = [], [], [] if values else None
     for block_ids, block_weights, block_values in _blocks(reader.postings(fieldname, text), values):
-        ids.append(np.asarray(block_ids, dtype=np.int64))
-        weights.append(np.asarray(block_weights, dtype=np.float64))
+        ids.append(np.asarray(block_ids, dtype=np.int32))
+        weights.append(np.asarray(block_weights, dtype=np.float32))
         if values:
             vals.extend(block_values)
     return Postings(np.concatenate(ids) if ids else _EMPTY.ids,

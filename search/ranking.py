@@ -108,7 +108,7 @@ def _term(q: wq.Term, searcher, cand: np.ndarray) -> tuple[np.ndarray, np.ndarra
         inside[inside] = cand[where[inside]] == ids[inside] + offset
         if not inside.any():
             continue
-        ids, weights, where = ids[inside], weights[inside], where[inside]
+        ids, weights, where = ids[inside], weights[inside].astype(np.float64), where[inside]
         if isinstance(scorer, scoring.WeightScorer):
             scores[where] = weights
         else:

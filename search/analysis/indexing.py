@@ -126,12 +126,10 @@ def _word(plan, text: str, mode: str, proper: bool, positions: bool, removestops
             return
         kind, item = plan[i]
         if kind == 0:
-            key = (t.text, mode, getattr(t, "proper", False))
-            outputs = item._memory.get(key)
+            # (The chain remembers the word's result: the filters' own memory is not filled twice.)
+            outputs = item._memory.get((t.text, mode, getattr(t, "proper", False)))
             if outputs is None:
-                outputs = item._memory[key] = item._run(t)
-                if len(item._memory) >= item.limit:
-                    item._memory.clear()
+                outputs = item._run(t)
             for text, proper_ in outputs:
                 t.text = text
                 t.proper = proper_

@@ -16,7 +16,7 @@ from indexer.site import Site
 from indexer.sync import SlugCache, _read, reindex, Report
 from indexer.documents import to_document
 from indexer.walk import page_files
-from search import store
+from search import hot, postings, store
 from search.analysis.indexing import IndexingFrequency, IndexingPositions
 from search.schema import build_schema
 from tests.conftest import CONTENT, CORPUS, REPO
@@ -182,3 +182,41 @@ def parallel_failure(tmp: str, how: str) -> None:
 @pytest.mark.parametrize("how", ["raised", "killed"])
 def test_a_failing_process_fails_the_build_and_leaves_no_process_behind(tmp_path, how):
     _isolated("parallel_failure", tmp_path, how)
+
+
+def test_common_terms_are_read_from_the_hot_file_as_whoosh_has_them(tmp_path, corpus_docs, monkeypatch):
+    monkeypatch.setattr(hot, "MIN_POSTINGS", 20)
+    ix, _ = _bulk_index(tmp_path, corpus_docs)
+    with ix.reader() as r:
+        (segment_reader,) = [s for s, _ in r.leaf_readers()]
+        arrays = hot.hot_file(segment_reader)
+        assert arrays is not None and len(arrays.terms) > 500
+        for (fieldname, text), (_, count) in arrays.terms.items():
+            m = segment_reader.postings(fieldname, text)
+            ids, weights = [], []
+            while m.is_active():
+                ids.append(m.id())
+                weights.append(m.weight())
+                m.next()
+            got_ids, got_weights = arrays.get(fieldname, text)
+            assert count >= 20 and got_ids.tolist() == ids and got_weights.tolist() == weights
+        # A search reads them from there, and gets what the blocks hold.
+        text = next(t for (f, t) in arrays.terms if f == "body_ru")
+        postings._cache.clear()
+        from_hot = postings.postings(segment_reader, "body_ru", text)
+        from_blocks = postings.postings(segment_reader, "body_ru", text, values=True)
+        assert from_hot.values is None and from_blocks.values is not None
+        assert from_hot.ids.tolist() == from_blocks.ids.tolist()
+        assert from_hot.weights.tolist() == from_blocks.weights.tolist()
+
+
+def test_a_damaged_hot_file_is_ignored(tmp_path, corpus_docs, monkeypatch):
+    monkeypatch.setattr(hot, "MIN_POSTINGS", 20)
+    ix, _ = _bulk_index(tmp_path, corpus_docs)
+    (path,) = (tmp_path / "bulk").glob("*.hot")
+    path.write_bytes(path.read_bytes()[:-10])
+    hot._files.clear()
+    with ix.reader() as r:
+        (segment_reader,) = [s for s, _ in r.leaf_readers()]
+        assert hot.hot_file(segment_reader) is None
+        assert len(postings.postings(segment_reader, "lang", b"ru").ids) > 50
