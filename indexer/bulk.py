@@ -63,13 +63,11 @@ class MemoryPool:
         entry[0].append(docnum)
         entry[1].append(weight)
         values = entry[3]
-        values += vbytes
+        if vbytes:
+            values += vbytes
+            self.size += len(vbytes)
         entry[2].append(len(values))
-        self.size += 12 + len(vbytes)
-
-    def postings(self) -> int:
-        """Return how many postings the pool holds."""
-        return sum(len(entry[0]) for terms in self.fields.values() for entry in terms.values())
+        self.size += 12
 
     def cleanup(self) -> None:
         self.fields, self._name, self._terms = {}, None, {}
