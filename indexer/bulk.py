@@ -19,6 +19,7 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from whoosh import formats
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
@@ -139,18 +140,27 @@ def _write_postings(writer) -> None:
             if lengths is not None:
                 # What Whoosh's add_postings would look up for every posting, once per document.
                 dfl = [lengths.doc_field_length(d, fieldname) for d in range(doccount)]
+            else:
+                dfl = [0] * doccount
             fw.start_field(fieldname, fieldobj)
             add = fw.add
+            positional = getattr(type(fieldobj.format), "decode_positions", None) is formats.Positions.decode_positions
             for tbytes in sorted(terms):
                 docs, weights, ends, values = terms[tbytes]
                 fw.start_term(tbytes)
                 start = 0
+                encoded = bytes(values)  # one copy; its slices are the postings' values
                 for docnum, weight, end in zip(docs, weights, ends):
-                    add(docnum, weight, bytes(values[start:end]), dfl[docnum] if lengths is not None else 0)
+                    add(docnum, weight, encoded[start:end], dfl[docnum])
                     start = end
                 fw.finish_term()
                 if len(docs) >= hot.MIN_POSTINGS:
-                    common.append((fieldname, tbytes, docs, weights))
+                    arrays = {"ids": docs, "weights": weights}
+                    if positional and len(docs) >= hot.MIN_POSITIONS:
+                        decoded = hot.decode_positions(values, ends)
+                        if decoded is not None:
+                            arrays["counts"], arrays["positions"] = decoded
+                    common.append((fieldname, tbytes, arrays))
             fw.finish_field()
         fw.close()
     finally:

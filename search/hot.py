@@ -1,43 +1,53 @@
-"""Hot posting lists: the document numbers and weights of a segment's common terms as plain arrays.
+"""Hot posting lists: the postings of a segment's common terms as plain arrays.
 
 Whoosh's W3 codec stores postings in pickled, zlib-compressed blocks of 128, each with every
 posting's encoded value (a word's positions); reading a common word's list means unpickling all
 of them, positions included, even when only the documents and weights are wanted — most of a
-cold search's time at 100,000 pages. A full build (``indexer.bulk``) holds each term's postings
-as arrays anyway, so beside each segment it writes those of the terms with many postings to
-``<segment>.hot``: a header, then the document numbers (int32) and weights (float32) one term
-after another. A search reads a term's slice with one ``pread``. The file is an accelerator,
-never the record: the segment's own postings say the same, a segment without the file is read
-from its blocks, and a file that does not open cleanly is ignored. Whoosh deletes it with its
-segment (its name starts with the segment's).
+cold search's time at 100,000 pages — and a phrase of common words then decodes each position
+list again. A full build (``indexer.bulk``) holds each term's postings as arrays anyway, so beside
+each segment it writes those of the terms with many postings to ``<segment>.hot``: a header,
+then for each term its document numbers (int32) and weights (float32) and, for positional fields,
+each posting's number of positions and the positions (int32). A search reads a term's arrays
+with a ``pread`` each. The file is an accelerator, never the record: the segment's own postings
+say the same, a segment without the file is read from its blocks, and a file that does not open
+cleanly is ignored. Whoosh deletes it with its segment (its name starts with the segment's).
 """
 
 import os
 import pickle
 import struct
 import threading
+from itertools import chain
 
 import numpy as np
 
 EXTENSION = ".hot"
-MAGIC = b"POISK-HOT-1\n"
-# Terms with at least this many postings in a segment are written (4 blocks and more).
+MAGIC = b"POISK-HOT-2\n"
+# Terms with at least this many postings in a segment are written (4 blocks and more), with their
+# positions from this many (a phrase of such words decoded dozens of blocks of positions).
 MIN_POSTINGS = 512
+MIN_POSITIONS = 2048
+ARRAYS = ("ids", "weights", "counts", "positions")
+_DTYPES = {"ids": "<i4", "weights": "<f4", "counts": "<i4", "positions": "<i4"}
 
 
 def write(path: str, terms) -> int:
-    """Write the ``(fieldname, term, ids, weights)`` of ``terms`` (arrays) to ``path``; return how many."""
-    index, ids, weights, offset = {}, [], [], 0
-    for fieldname, text, term_ids, term_weights in terms:
-        index[(fieldname, text)] = (offset, len(term_ids))
-        ids.append(np.asarray(term_ids, dtype="<i4"))
-        weights.append(np.asarray(term_weights, dtype="<f4"))
-        offset += len(term_ids)
-    header = pickle.dumps({"postings": offset, "terms": index}, protocol=4)
+    """Write ``terms`` to ``path``: (fieldname, term, arrays) with ``arrays`` a dict of ARRAYS
+    (``counts`` and ``positions`` only for positional fields). Return how many terms."""
+    index, parts, offset = {}, [], 0
+    for fieldname, text, arrays in terms:
+        where = {}
+        for name, values in arrays.items():
+            data = np.asarray(values, dtype=_DTYPES[name]).tobytes()
+            where[name] = (offset, len(data) // 4)
+            parts.append(data)
+            offset += len(data)
+        index[(fieldname, text)] = where
+    header = pickle.dumps({"bytes": offset, "terms": index}, protocol=4)
     with open(path, "wb") as f:
         f.write(MAGIC + struct.pack("<Q", len(header)) + header)
-        for part in ids + weights:
-            f.write(part.tobytes())
+        for data in parts:
+            f.write(data)
     return len(index)
 
 
@@ -53,30 +63,70 @@ class HotFile:
             (length,) = struct.unpack("<Q", head[len(MAGIC):])
             meta = pickle.loads(f.read(length))
         self.terms: dict = meta["terms"]
-        self.count: int = meta["postings"]
         self.start = len(MAGIC) + 8 + length
-        if os.path.getsize(path) != self.start + 8 * self.count:
+        if os.path.getsize(path) != self.start + meta["bytes"]:
             raise ValueError(f"{path}: truncated")
 
-    def get(self, fieldname: str, text: bytes):
-        """Return (ids, weights) of a term, or None when the file does not hold it."""
-        found = self.terms.get((fieldname, text))
-        if found is None:
+    def _read(self, fieldname: str, text: bytes, names: tuple):
+        where = self.terms.get((fieldname, text))
+        if where is None or not all(name in where for name in names):
             return None
-        offset, count = found
         # Opened for each read: no descriptor outlives a search (a deleted segment's file is let go).
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except OSError:
             return None  # gone with its segment: the segment's reader still has the blocks
         try:
-            ids = os.pread(fd, 4 * count, self.start + 4 * offset)
-            weights = os.pread(fd, 4 * count, self.start + 4 * (self.count + offset))
+            out = []
+            for name in names:
+                offset, count = where[name]
+                data = os.pread(fd, 4 * count, self.start + offset)
+                if len(data) != 4 * count:
+                    return None
+                out.append(np.frombuffer(data, dtype=_DTYPES[name]).astype(_DTYPES[name][1:]))
+            return out
         finally:
             os.close(fd)
-        if len(ids) != 4 * count or len(weights) != 4 * count:
-            return None
-        return np.frombuffer(ids, dtype="<i4").astype(np.int32), np.frombuffer(weights, dtype="<f4").astype(np.float32)
+
+    def get(self, fieldname: str, text: bytes):
+        """Return (ids, weights) of a term, or None when the file does not hold it."""
+        return self._read(fieldname, text, ("ids", "weights"))
+
+    def positions(self, fieldname: str, text: bytes):
+        """Return (ids, weights, counts, positions) of a term, or None when the file has no positions for it."""
+        return self._read(fieldname, text, ARRAYS)
+
+
+def decode_positions(values, ends) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return (counts, positions) of a term's Whoosh Positions values laid end to end (``ends``).
+
+    Each value is a 4-byte count and a pickled list of gaps between positions; the lists are
+    unpickled in one go (their bodies inside one outer list) and summed by numpy. None when some
+    value is not in that form.
+    """
+    ends = np.asarray(ends, dtype=np.int64)
+    if not len(ends):
+        return np.zeros(0, np.int32), np.zeros(0, np.int32)
+    starts = np.concatenate(([0], ends[:-1]))
+    buf = np.frombuffer(values, dtype=np.uint8)
+    if np.any(ends - starts < 8) or np.any(buf[starts + 4] != 0x80) or np.any(buf[starts + 5] != 2) \
+            or np.any(buf[ends - 1] != ord(".")):
+        return None
+    heads = buf[starts[:, None] + np.arange(4)].astype(np.int64)
+    counts = (heads[:, 0] << 24) | (heads[:, 1] << 16) | (heads[:, 2] << 8) | heads[:, 3]
+    drop = np.zeros(len(buf), dtype=bool)
+    drop[(starts[:, None] + np.arange(6)).ravel()] = True
+    drop[ends - 1] = True
+    try:
+        gaps = pickle.loads(b"\x80\x02](" + buf[~drop].tobytes() + b"e.")
+    except Exception:  # noqa: BLE001 - anything unexpected: the caller reads the blocks instead
+        return None
+    if len(gaps) != len(ends) or not np.array_equal(np.fromiter(map(len, gaps), np.int64, len(gaps)), counts):
+        return None
+    total = int(counts.sum())
+    running = np.cumsum(np.fromiter(chain.from_iterable(gaps), np.int64, total))
+    before = np.concatenate(([0], running))[np.cumsum(counts) - counts]
+    return counts.astype(np.int32), (running - np.repeat(before, counts)).astype(np.int32)
 
 
 _files: dict = {}

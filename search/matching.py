@@ -100,6 +100,15 @@ def _position_keys(post, docs: np.ndarray, fmt) -> np.ndarray:
     where, docs = where[held], docs[held]
     if not len(where):
         return np.empty(0, np.int64)
+    if post.positions is not None:  # from a hot file: each posting's count, positions end to end
+        counts, flat = post.positions
+        counts = counts.astype(np.int64)
+        firsts = (np.cumsum(counts) - counts)[where]
+        counts = counts[where]
+        total = int(counts.sum())
+        steps = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        positions = flat[np.repeat(firsts, counts) + steps].astype(np.int64)
+        return (np.repeat(docs.astype(np.int64), counts) << 32) | positions
     values = post.values
     if type(fmt).decode_positions is Positions.decode_positions:
         # Whoosh's Positions value: a 4-byte count, then the pickled gaps between positions

@@ -49,12 +49,17 @@ def _blocks(matcher, values: bool):
 
 
 class Postings:
-    """One term's postings in one segment: document numbers, weights and (when asked) encoded values."""
+    """One term's postings in one segment: document numbers, weights and (when asked) their
+    positions: as Whoosh's encoded values, or as ``positions`` (each posting's count, and the
+    positions end to end) when read from a hot file."""
 
-    __slots__ = ("ids", "weights", "values")
+    __slots__ = ("ids", "weights", "values", "positions")
 
-    def __init__(self, ids: np.ndarray, weights: np.ndarray, values: list | None):
-        self.ids, self.weights, self.values = ids, weights, values
+    def __init__(self, ids: np.ndarray, weights: np.ndarray, values: list | None, positions=None):
+        self.ids, self.weights, self.values, self.positions = ids, weights, values, positions
+
+    def has_positions(self) -> bool:
+        return self.values is not None or self.positions is not None
 
 
 # Document numbers as int32 and weights as float32 (the codec's own precision): 8 bytes a posting.
@@ -68,6 +73,8 @@ VALUE_COST = 6
 
 
 def _cost(found: Postings) -> int:
+    if found.positions is not None:
+        return len(found.ids) + len(found.positions[1]) // 2
     return len(found.ids) * (1 + (VALUE_COST if found.values is not None else 0))
 
 
@@ -84,7 +91,7 @@ def postings(reader, fieldname: str, text: bytes, values: bool = False) -> Posti
     key = (segment, fieldname, text)
     with _cache_lock:
         found = _cache.get(key)
-        if found is not None and (found.values is not None or not values):
+        if found is not None and (found.has_positions() or not values):
             _cache.move_to_end(key)
             return found
     found = _read(reader, fieldname, text, values)
@@ -101,11 +108,16 @@ def postings(reader, fieldname: str, text: bytes, values: bool = False) -> Posti
 
 
 def _read(reader, fieldname: str, text: bytes, values: bool) -> Postings:
-    if not values:
-        arrays = hot.hot_file(reader)
-        found = arrays.get(fieldname, text) if arrays is not None else None
-        if found is not None:
-            return Postings(found[0], found[1], None)
+    arrays = hot.hot_file(reader)
+    if arrays is not None:
+        if values:
+            found = arrays.positions(fieldname, text)
+            if found is not None:
+                return Postings(found[0], found[1], None, (found[2], found[3]))
+        else:
+            found = arrays.get(fieldname, text)
+            if found is not None:
+                return Postings(found[0], found[1], None)
     if (fieldname, text) not in reader:
         return _EMPTY
     ids, weights, vals = [], [], [] if values else None

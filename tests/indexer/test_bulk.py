@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from whoosh import formats
 from whoosh import index as windex
@@ -191,7 +192,8 @@ def test_common_terms_are_read_from_the_hot_file_as_whoosh_has_them(tmp_path, co
         (segment_reader,) = [s for s, _ in r.leaf_readers()]
         arrays = hot.hot_file(segment_reader)
         assert arrays is not None and len(arrays.terms) > 500
-        for (fieldname, text), (_, count) in arrays.terms.items():
+        for (fieldname, text), where in arrays.terms.items():
+            count = where["ids"][1]
             m = segment_reader.postings(fieldname, text)
             ids, weights = [], []
             while m.is_active():
@@ -205,7 +207,7 @@ def test_common_terms_are_read_from_the_hot_file_as_whoosh_has_them(tmp_path, co
         postings._cache.clear()
         from_hot = postings.postings(segment_reader, "body_ru", text)
         from_blocks = postings.postings(segment_reader, "body_ru", text, values=True)
-        assert from_hot.values is None and from_blocks.values is not None
+        assert not from_hot.has_positions() and from_blocks.has_positions()
         assert from_hot.ids.tolist() == from_blocks.ids.tolist()
         assert from_hot.weights.tolist() == from_blocks.weights.tolist()
 
@@ -220,3 +222,36 @@ def test_a_damaged_hot_file_is_ignored(tmp_path, corpus_docs, monkeypatch):
         (segment_reader,) = [s for s, _ in r.leaf_readers()]
         assert hot.hot_file(segment_reader) is None
         assert len(postings.postings(segment_reader, "lang", b"ru").ids) > 50
+
+
+def test_hot_positions_are_whooshs_and_find_the_same_phrases(tmp_path, corpus_docs, monkeypatch):
+    from search.matching import phrase_documents
+
+    monkeypatch.setattr(hot, "MIN_POSTINGS", 20)
+    monkeypatch.setattr(hot, "MIN_POSITIONS", 20)
+    ix, _ = _bulk_index(tmp_path, corpus_docs)
+    with ix.reader() as r:
+        (segment_reader,) = [s for s, _ in r.leaf_readers()]
+        arrays = hot.hot_file(segment_reader)
+        positional = [(f, t) for (f, t), where in arrays.terms.items() if "positions" in where]
+        assert len(positional) > 300
+        fmt = ix.schema["body_ru"].format
+        for fieldname, text in positional:
+            ids, _, counts, flat = arrays.positions(fieldname, text)
+            m = segment_reader.postings(fieldname, text)
+            expected = []
+            while m.is_active():
+                expected.append(fmt.decode_positions(m.value()))
+                m.next()
+            got = np.split(flat, np.cumsum(counts)[:-1])
+            assert [g.tolist() for g in got] == expected
+        # Phrases of common words: the same documents from the hot file as from the blocks.
+        common = [t for f, t in positional if f == "body_ru"][:25]
+        phrases = [[[a], [b]] for a in common[:5] for b in common] + [[[a], [b, c]] for a, b, c in zip(common, common[1:], common[2:])]
+        postings._cache.clear()
+        with_hot = [phrase_documents(segment_reader, "body_ru", steps, fmt) for steps in phrases]
+        postings._cache.clear()
+        monkeypatch.setattr(hot, "hot_file", lambda reader: None)
+        from_blocks = [phrase_documents(segment_reader, "body_ru", steps, fmt) for steps in phrases]
+        postings._cache.clear()
+        assert with_hot == from_blocks and sum(map(len, with_hot)) > 50
