@@ -19,11 +19,11 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from whoosh import formats
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 from search import hot
+from search.postings import decode_positions, plain_positions
 
 # A process starts a new segment when its postings take about this much memory.
 SEGMENT_MB = 768
@@ -39,14 +39,14 @@ _TERM_BYTES = 360
 class MemoryPool:
     """The postings of one segment by field and term, in the order documents were added.
 
-    Stands in for Whoosh's ``PostingPool`` (the writer calls ``add`` for every posting).
+    Stands in for Whoosh's ``PostingPool``: the writer calls ``add`` for every posting and
+    ``cleanup`` when it closes the segment; ``_write_postings`` reads the postings back.
     Each term keeps its document numbers, weights and the ends of its encoded values in arrays
     and the values themselves in one byte string.
     """
 
     def __init__(self):
         self.fields: dict[str, dict[bytes, tuple]] = {}
-        self.fieldnames: set[str] = set()
         self.size = 0
         self._name: str | None = None  # the field of the last posting, and its terms
         self._terms: dict[bytes, tuple] = {}
@@ -56,7 +56,6 @@ class MemoryPool:
         if fieldname != self._name:  # a document's postings come field by field
             self._name = fieldname
             self._terms = self.fields.setdefault(fieldname, {})
-            self.fieldnames.add(fieldname)
         entry = self._terms.get(tbytes)
         if entry is None:
             entry = self._terms[tbytes] = (array("i"), array("f"), array("I"), bytearray())
@@ -73,20 +72,6 @@ class MemoryPool:
     def cleanup(self) -> None:
         self.fields, self._name, self._terms = {}, None, {}
         self.size = 0
-
-    def save(self) -> None:  # nothing is written aside
-        pass
-
-    def iter_postings(self):
-        """Yield (fieldname, term, docnum, weight, value) in Whoosh's sorted order."""
-        for fieldname in sorted(self.fields):
-            terms = self.fields[fieldname]
-            for tbytes in sorted(terms):
-                docs, weights, ends, values = terms[tbytes]
-                start = 0
-                for docnum, weight, end in zip(docs, weights, ends):
-                    yield fieldname, tbytes, docnum, weight, bytes(values[start:end])
-                    start = end
 
 
 class SegmentBuilder:
@@ -144,7 +129,7 @@ def _write_postings(writer) -> None:
                 dfl = [0] * doccount
             fw.start_field(fieldname, fieldobj)
             add = fw.add
-            positional = getattr(type(fieldobj.format), "decode_positions", None) is formats.Positions.decode_positions
+            positional = plain_positions(fieldobj.format)
             for tbytes in sorted(terms):
                 docs, weights, ends, values = terms[tbytes]
                 fw.start_term(tbytes)
@@ -157,7 +142,7 @@ def _write_postings(writer) -> None:
                 if len(docs) >= hot.MIN_POSTINGS:
                     arrays = {"ids": docs, "weights": weights}
                     if positional and len(docs) >= hot.MIN_POSITIONS:
-                        decoded = hot.decode_positions(values, ends)
+                        decoded = decode_positions(values, ends)
                         if decoded is not None:
                             arrays["counts"], arrays["positions"] = decoded
                     common.append((fieldname, tbytes, arrays))

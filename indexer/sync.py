@@ -149,9 +149,7 @@ def _full_build(site: Site, root: Path, progress, procs: int = 1) -> Report:
         slugs = SlugCache(site)
 
         def document_of(file: Path, errors: list[str]) -> dict | None:
-            page = _read(site, file, slugs, report)
-            errors += report.errors
-            report.errors.clear()
+            page = _read(site, file, slugs, errors)
             return None if page is None else to_document(page)
 
         # Whoosh's writer takes the index's own lock; it writes the table of segments.
@@ -182,15 +180,15 @@ def _full_build(site: Site, root: Path, progress, procs: int = 1) -> Report:
         raise
 
 
-def _read(site: Site, file: Path, slugs, report: Report, rel: str | None = None):
+def _read(site: Site, file: Path, slugs, errors: list[str], rel: str | None = None):
     rel = rel or file.relative_to(site.pages_dir).as_posix()
     try:
         return read_page(site, file, slugs)
     except ContentError as exc:
-        report.errors.append(str(exc))
+        errors.append(str(exc))
         log.error("skipped %s", exc)
     except OSError as exc:
-        report.errors.append(f"{rel}: cannot read: {exc.strerror or exc}")
+        errors.append(f"{rel}: cannot read: {exc.strerror or exc}")
         log.error("skipped %s: cannot read: %s", rel, exc)
     return None
 
@@ -243,7 +241,7 @@ def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Repor
 
         def index_file(rel: str, force: bool) -> None:
             old = known.get(rel)
-            page = _read(site, on_disk[rel], slugs, report, rel)
+            page = _read(site, on_disk[rel], slugs, report.errors, rel)
             if page is None:
                 if old:  # a page that became unreadable leaves the index (fail closed)
                     writer.delete_by_term("path", rel)

@@ -7,7 +7,8 @@ cold search's time at 100,000 pages — and a phrase of common words then decode
 list again. A full build (``indexer.bulk``) holds each term's postings as arrays anyway, so beside
 each segment it writes those of the terms with many postings to ``<segment>.hot``: a header,
 then for each term its document numbers (int32) and weights (float32) and, for positional fields,
-each posting's number of positions and the positions (int32). A search reads a term's arrays
+each posting's number of positions and the positions (int32, decoded once at build time by
+``search.postings.decode_positions``). A search reads a term's arrays
 with a ``pread`` each. The file is an accelerator, never the record: the segment's own postings
 say the same, a segment without the file is read from its blocks, and a file that does not open
 cleanly is ignored. Whoosh deletes it with its segment (its name starts with the segment's).
@@ -17,7 +18,6 @@ import os
 import pickle
 import struct
 import threading
-from itertools import chain
 
 import numpy as np
 
@@ -95,38 +95,6 @@ class HotFile:
     def positions(self, fieldname: str, text: bytes):
         """Return (ids, weights, counts, positions) of a term, or None when the file has no positions for it."""
         return self._read(fieldname, text, ARRAYS)
-
-
-def decode_positions(values, ends) -> tuple[np.ndarray, np.ndarray] | None:
-    """Return (counts, positions) of a term's Whoosh Positions values laid end to end (``ends``).
-
-    Each value is a 4-byte count and a pickled list of gaps between positions; the lists are
-    unpickled in one go (their bodies inside one outer list) and summed by numpy. None when some
-    value is not in that form.
-    """
-    ends = np.asarray(ends, dtype=np.int64)
-    if not len(ends):
-        return np.zeros(0, np.int32), np.zeros(0, np.int32)
-    starts = np.concatenate(([0], ends[:-1]))
-    buf = np.frombuffer(values, dtype=np.uint8)
-    if np.any(ends - starts < 8) or np.any(buf[starts + 4] != 0x80) or np.any(buf[starts + 5] != 2) \
-            or np.any(buf[ends - 1] != ord(".")):
-        return None
-    heads = buf[starts[:, None] + np.arange(4)].astype(np.int64)
-    counts = (heads[:, 0] << 24) | (heads[:, 1] << 16) | (heads[:, 2] << 8) | heads[:, 3]
-    drop = np.zeros(len(buf), dtype=bool)
-    drop[(starts[:, None] + np.arange(6)).ravel()] = True
-    drop[ends - 1] = True
-    try:
-        gaps = pickle.loads(b"\x80\x02](" + buf[~drop].tobytes() + b"e.")
-    except Exception:  # noqa: BLE001 - anything unexpected: the caller reads the blocks instead
-        return None
-    if len(gaps) != len(ends) or not np.array_equal(np.fromiter(map(len, gaps), np.int64, len(gaps)), counts):
-        return None
-    total = int(counts.sum())
-    running = np.cumsum(np.fromiter(chain.from_iterable(gaps), np.int64, total))
-    before = np.concatenate(([0], running))[np.cumsum(counts) - counts]
-    return counts.astype(np.int32), (running - np.repeat(before, counts)).astype(np.int32)
 
 
 _files: dict = {}

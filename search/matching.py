@@ -11,13 +11,11 @@ documents alone.
 import time
 from collections import Counter
 from itertools import chain
-from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.formats import Positions
 
-from search.postings import postings, term_bytes, term_postings
+from search.postings import decode_positions, plain_positions, postings, term_bytes, term_postings
 
 
 class Budget:
@@ -107,24 +105,19 @@ def _position_keys(post, docs: np.ndarray, fmt) -> np.ndarray:
         counts = counts[where]
         total = int(counts.sum())
         steps = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-        positions = flat[np.repeat(firsts, counts) + steps].astype(np.int64)
-        return (np.repeat(docs.astype(np.int64), counts) << 32) | positions
-    values = post.values
-    if type(fmt).decode_positions is Positions.decode_positions:
-        # Whoosh's Positions value: a 4-byte count, then the pickled gaps between positions
-        # (the closing '.' may have been left off); decoded as decode_positions() does.
-        gaps = [loads(v[4:] if v[-1:] == b"." else v[4:] + b".") for v in map(values.__getitem__, where.tolist())]
-        counts = np.fromiter(map(len, gaps), np.int64, len(gaps))
-        flat = np.fromiter(chain.from_iterable(gaps), np.int64, int(counts.sum()))
-        running = np.cumsum(flat)
-        ends = np.cumsum(counts)
-        before = np.concatenate(([0], running))[ends - counts]  # the sum of the earlier postings' gaps
-        positions = running - np.repeat(before, counts)
+        positions = flat[np.repeat(firsts, counts) + steps]
     else:
-        decoded = [fmt.decode_positions(values[i]) for i in where.tolist()]
-        counts = np.fromiter(map(len, decoded), np.int64, len(decoded))
-        positions = np.fromiter(chain.from_iterable(decoded), np.int64, int(counts.sum()))
-    return (np.repeat(docs.astype(np.int64), counts) << 32) | positions
+        values = [post.values[i] for i in where.tolist()]
+        decoded = None
+        if plain_positions(fmt):
+            decoded = decode_positions(b"".join(values), np.cumsum([len(v) for v in values]))
+        if decoded is not None:
+            counts, positions = decoded
+        else:  # another encoding, or values Whoosh stored otherwise: its own decoder, one at a time
+            lists = [fmt.decode_positions(v) for v in values]
+            counts = np.fromiter(map(len, lists), np.int64, len(lists))
+            positions = np.fromiter(chain.from_iterable(lists), np.int64, int(counts.sum()))
+    return (np.repeat(docs.astype(np.int64), counts.astype(np.int64)) << 32) | positions.astype(np.int64)
 
 
 def _steps(query: wq.Query, searcher) -> tuple[str, list[list[bytes]]] | None:

@@ -26,7 +26,7 @@ from tests.conftest import CONTENT, CORPUS, REPO
 def _documents(site_dir: Path) -> list[dict]:
     site = Site.load(site_dir)
     slugs, report = SlugCache(site), Report()
-    pages = [_read(site, f, slugs, report) for f in page_files(site.pages_dir)]
+    pages = [_read(site, f, slugs, report.errors) for f in page_files(site.pages_dir)]
     return [to_document(p) for p in pages if p is not None]
 
 
