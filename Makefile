@@ -66,18 +66,22 @@ bench-relevance: $(STAMP)
 	$(BIN)/python -m benchmarks.relevance
 	$(BIN)/python -m benchmarks.relevance --no-baseline --queries benchmarks/relevance/queries-holdout.tsv
 
-# Speed at scale: Poisk beside tantivy and SQLite FTS5 on synthetic archives of 1k, 10k and 100k pages,
+# Speed at scale: Poisk beside tantivy, SQLite FTS5 and PostgreSQL on synthetic archives of 1k, 10k and 100k pages,
 # in-process and over HTTP (not part of make test; the 100k size takes about half an hour).
 WRK := command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+POSTGRES := command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	|| { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }
 
 bench: $(STAMP)
 	$(WRK)
-	$(BIN)/python -m pip install --quiet 'tantivy>=0.22'
+	$(POSTGRES)
+	$(BIN)/python -m pip install --quiet 'tantivy>=0.22' 'psycopg[binary]>=3.1'
 	$(BIN)/python -m benchmarks.scale --sizes 1000 10000 100000
 
 bench-quick: $(STAMP)
 	$(WRK)
-	$(BIN)/python -m pip install --quiet 'tantivy>=0.22'
+	$(POSTGRES)
+	$(BIN)/python -m pip install --quiet 'tantivy>=0.22' 'psycopg[binary]>=3.1'
 	$(BIN)/python -m benchmarks.scale --sizes 1000
 
 # A bounded load (wrk, 30 s, 50 connections) of normal and hostile queries on loopback.

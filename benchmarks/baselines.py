@@ -1,4 +1,4 @@
-"""The baselines of the speed benchmark as web services: SQLite FTS5 and tantivy behind the same HTTP stack.
+"""The baselines of the speed benchmark as web services: SQLite FTS5, tantivy and PostgreSQL behind one HTTP stack.
 
 ``GET /api/search?q=&lang=`` answers JSON with the top 10 (title and a snippet for FTS5) and the
 per-year counts, the work each engine does in-process in :mod:`benchmarks.scale`. Served by
@@ -6,6 +6,7 @@ gunicorn with the same processes and threads as Poisk, so that the HTTP numbers 
 not servers:
 
     gunicorn 'benchmarks.baselines:create("fts5", "/tmp/x/fts5.sqlite3")'
+    gunicorn 'benchmarks.baselines:create("postgres", "host=127.0.0.1 port=5432 user=bench dbname=postgres")'
 """
 
 import json
@@ -51,7 +52,10 @@ def tantivy_search(index, searcher, lang: str, q: str) -> dict:
 
 
 def create(engine: str, path: str):
-    """Return the WSGI app answering searches with ``engine`` ("fts5" or "tantivy") on the index at ``path``."""
+    """Return the WSGI app answering searches with ``engine`` on the index at ``path``.
+
+    ``engine`` is "fts5" or "tantivy" (``path`` a file or folder) or "postgres" (``path`` a connection string).
+    """
     from urllib.parse import parse_qs
 
     local = threading.local()
@@ -66,6 +70,14 @@ def create(engine: str, path: str):
             if not hasattr(local, "db"):
                 local.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             body = fts5_search(local.db, lang, q)
+        elif engine == "postgres":
+            import psycopg
+
+            from benchmarks import postgres
+
+            if not hasattr(local, "db"):
+                local.db = psycopg.connect(path, autocommit=True)
+            body = postgres.search(local.db, lang, q)
         else:
             body = tantivy_search(index, searcher, lang, q)
         data = json.dumps(body, ensure_ascii=False).encode()

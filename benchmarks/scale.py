@@ -1,21 +1,24 @@
-"""Speed at archive scale: Poisk beside tantivy and SQLite FTS5 on the same synthetic archives.
+"""Speed at archive scale: Poisk beside tantivy, SQLite FTS5 and PostgreSQL on the same synthetic archives.
 
 For each size: full build time, documents/s, peak RSS of the build (its largest process), index size,
 time from a saved change to searchable (Poisk), and query p50/p95/p99 over 300 fixed queries (single
 words common and rare, two words, phrases; kk, ru, en) — Poisk with snippets and year/month facets,
 tantivy with its best Snowball stemmer per language, SQLite FTS5 with its porter/unicode61 tokenizer,
-a snippet and a per-year count. In-process, Poisk's answer cache is off and its word caches are
-warmed by 300 other queries first. Over HTTP (wrk on loopback, closed loop, 16 connections, 15 s,
-after three passes over the queries), each engine runs under gunicorn with one process per core and
-one thread each; Poisk as `poisk serve --workers N` with its defaults (answer cache on), and again with
+a snippet and a per-year count, PostgreSQL with its Snowball configurations, a GIN index, ``ts_rank_cd``,
+``ts_headline`` snippets and a per-year count (a throwaway server: :mod:`benchmarks.postgres`).
+In-process, Poisk's answer cache is off and its word caches are warmed by 300 other queries first;
+PostgreSQL's buffers by a first pass over the queries. Over HTTP (wrk on loopback, closed loop,
+16 connections, 15 s, after three passes over the queries), each engine runs under gunicorn with one
+process per core and one thread each; Poisk as `poisk serve --workers N` with its defaults (answer cache on), and again with
 the cache off. Two loads each: a closed loop (the most requests/s the server answers) and a paced one
 (each connection waits between requests: about 300 requests/s). The serving RSS is the sum over the
-server's processes.
+server's processes (for PostgreSQL, the web processes and the database server's).
 
-    python -m benchmarks.scale [--sizes 1000 10000 100000] [--no-http]
+    python -m benchmarks.scale [--sizes 1000 10000 100000] [--no-http] [--baselines fts5 tantivy postgres]
 """
 
 import argparse
+import contextlib
 import os
 import random
 import re
@@ -36,6 +39,7 @@ sys.path.insert(0, str(REPO))
 from benchmarks.generate import LANGS, generate  # noqa: E402
 
 STEMMERS = {"ru": "russian", "en": "english", "kk": None}  # tantivy has no Kazakh stemmer
+BASELINES = ("fts5", "tantivy", "postgres")
 
 
 def du(path: Path) -> int:
@@ -181,6 +185,25 @@ def bench_tantivy(docs, work: Path, queries) -> dict:
     return {"build_s": build, "size_mb": du(path) / 2**20, "q": percentiles(times), "index": path}
 
 
+def bench_postgres(docs, dsn: str, queries) -> dict:
+    import psycopg
+
+    from benchmarks import postgres
+
+    started = time.perf_counter()
+    postgres.build(dsn, docs)
+    build = time.perf_counter() - started
+    times = []
+    with psycopg.connect(dsn, autocommit=True) as db:
+        for lang, q in queries:  # a first pass reads the table and index into PostgreSQL's buffers
+            postgres.search(db, lang, q)
+        for lang, q in queries:
+            t = time.perf_counter()
+            postgres.search(db, lang, q)
+            times.append((time.perf_counter() - t) * 1000)
+    return {"build_s": build, "size_mb": postgres.size_bytes(dsn) / 2**20, "q": percentiles(times), "index": dsn}
+
+
 def tree_rss_mb(pid: int) -> float:
     """Return the resident memory of a process and all its descendants (Linux /proc), in MB."""
     parents = {}
@@ -221,11 +244,12 @@ def wait_listening(port: int, proc, timeout: float = 120) -> None:
 
 
 def http_load(command: list[str], port: int, queries, env: dict, seconds: int = 15, connections: int = 16,
-              rate: int | None = None, warm_passes: int = 3) -> dict:
+              rate: int | None = None, warm_passes: int = 3, also: tuple[int, ...] = ()) -> dict:
     """Serve with ``command``, warm it with passes over the queries, then load it with wrk; return the numbers.
 
     Without ``rate`` the load is a closed loop (each connection sends as soon as it has its answer:
-    the most the server does); with it, the connections keep to about ``rate`` requests/s.
+    the most the server does); with it, the connections keep to about ``rate`` requests/s. The serving
+    RSS counts the server's process tree and those of the processes in ``also`` (a database server).
     """
     import urllib.parse
     import urllib.request
@@ -248,7 +272,7 @@ def http_load(command: list[str], port: int, queries, env: dict, seconds: int = 
         out = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s",
                               str(REPO / "benchmarks" / "load" / "queries.lua"), f"http://127.0.0.1:{port}"],
                              env={"POISK_QUERIES": f.name, **pace}, capture_output=True, text=True).stdout
-        rss = tree_rss_mb(proc.pid)
+        rss = tree_rss_mb(proc.pid) + sum(tree_rss_mb(pid) for pid in also)
     finally:
         proc.terminate()
         try:
@@ -267,7 +291,7 @@ def http_load(command: list[str], port: int, queries, env: dict, seconds: int = 
 PACED_RATE = 350  # asked of the paced run; the connections' own waits bring it down to about 300 answered/s
 
 
-def bench_http(site: Path, results: dict, queries, workers: int) -> None:
+def bench_http(site: Path, results: dict, queries, workers: int, postgres_pid: int | None = None) -> None:
     """Add each engine's HTTP numbers to ``results``: most requests/s (closed loop) and latency when paced.
 
     Poisk runs twice: as served (answer cache on) and with its answer cache off.
@@ -287,13 +311,15 @@ def bench_http(site: Path, results: dict, queries, workers: int) -> None:
                 [sys.executable, "-m", "web.cli", "serve", "--content", str(site), "--index",
                  str(results["poisk"]["index"]), "--port", str(port), "--workers", str(workers)],
                 port, queries, {"POISK_RATE_LIMIT": "", **env}, rate=rate)
-    for engine in ("fts5", "tantivy"):
+    for engine in ("fts5", "tantivy", "postgres"):
+        if engine not in results:
+            continue
         for label, rate in (("http", None), ("http_paced", PACED_RATE)):
             port = free_port()
             results[engine][label] = http_load(
                 gunicorn + ["--bind", f"127.0.0.1:{port}",
                             f"benchmarks.baselines:create({engine!r}, {str(results[engine]['index'])!r})"],
-                port, queries, {}, rate=rate)
+                port, queries, {}, rate=rate, also=(postgres_pid,) if engine == "postgres" else ())
 
 
 def fmt_p(p) -> str:
@@ -305,18 +331,31 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="documents (pages)")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes for HTTP")
+    parser.add_argument("--baselines", nargs="*", choices=BASELINES, default=list(BASELINES),
+                        help="the other engines to measure beside Poisk")
     args = parser.parse_args(argv)
     rows = []
     for size in args.sizes:
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
             work = Path(tmp)
             site = generate(work / "site", max(1, size // len(LANGS)))
             docs = list(read_docs(site))
             queries, warm = make_queries(docs), make_queries(docs, seed=8)
-            results = {"poisk": bench_poisk(site, work, queries, warm), "fts5": bench_fts5(docs, work, queries),
-                       "tantivy": bench_tantivy(docs, work, queries)}
+            results = {"poisk": bench_poisk(site, work, queries, warm)}
+            if "fts5" in args.baselines:
+                results["fts5"] = bench_fts5(docs, work, queries)
+            if "tantivy" in args.baselines:
+                results["tantivy"] = bench_tantivy(docs, work, queries)
+            postgres_pid = None
+            if "postgres" in args.baselines:
+                from benchmarks.postgres import PostgresServer
+                from tests.live import free_port
+
+                server = PostgresServer(free_port())
+                results["postgres"] = bench_postgres(docs, stack.enter_context(server), queries)
+                postgres_pid = server.pid()
             if not args.no_http:
-                bench_http(site, results, queries, args.workers)
+                bench_http(site, results, queries, args.workers, postgres_pid)
             rows.append((len(docs), results))
             print(f"measured {len(docs)} documents", file=sys.stderr)
     print(f"| docs | engine | build s | docs/s | build RSS MB | index MB | save→searchable s | in-process "
@@ -325,7 +364,7 @@ def main(argv=None) -> int:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n, results in rows:
         base = results["poisk"]["q"][2]
-        order = ["poisk", "poisk, answer cache off", "fts5", "tantivy"]
+        order = ["poisk", "poisk, answer cache off", "fts5", "tantivy", "postgres"]
         for engine, r in sorted(results.items(), key=lambda item: order.index(item[0]) if item[0] in order else 9):
             if "q" in r:
                 cells = [f"{n:,}", engine, f"{r['build_s']:.1f}", f"{n / r['build_s']:,.0f}",
