@@ -193,6 +193,9 @@ def _read(site: Site, file: Path, slugs, errors: list[str], rel: str | None = No
     return None
 
 
+KNOWN_FIELDS = ("mtime_ns", "size", "sha1", "url")  # what tells whether an indexed page changed
+
+
 def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Report:
     gen = store.current(root)
     ix = store.open_index(root, readonly=False)
@@ -201,7 +204,8 @@ def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Repor
 
     with ix.searcher() as searcher:
         if targets is None:
-            known = {f["path"]: f for f in searcher.all_stored_fields()}
+            # Only what the comparison needs: the stored fields also hold every page's text.
+            known = {f["path"]: {k: f.get(k) for k in KNOWN_FIELDS} for f in searcher.all_stored_fields()}
             on_disk = {f.relative_to(pages).as_posix(): f for f in page_files(pages)}
         else:
             targets = {t.strip("/") for t in targets}

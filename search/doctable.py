@@ -6,6 +6,7 @@ visible documents is cached until the next moment a page is scheduled to appear 
 """
 
 import bisect
+import functools
 import threading
 
 import numpy as np
@@ -13,6 +14,8 @@ import numpy as np
 from search.results import FacetValue
 
 FACETS = ("year", "month", "lang")
+# Filtered sets of documents kept (each as large as the pages it lets through; made again in milliseconds).
+MAX_FILTERS = 32
 
 
 class DocTable:
@@ -39,7 +42,6 @@ class DocTable:
                 if not isinstance(deleted, (set, frozenset)):
                     deleted = [d for d in range(sub.doc_count_all()) if sub.is_deleted(d)]
                 self._live[offset + np.fromiter(deleted, np.int64, len(deleted))] = False
-        self.live = frozenset(np.flatnonzero(self._live).tolist())
         self._boundaries = np.unique(np.concatenate((self._from, self._until))).tolist()
         self._visible: set[int] | None = None
         self._visible_mask = np.zeros(size, dtype=bool)
@@ -50,9 +52,14 @@ class DocTable:
         self._codes = {name: _encode(values) for name, values in self.columns.items()}
         self._code_of = {name: {v: i for i, v in enumerate(values)} for name, (_, values) in self._codes.items()}
         # Copies of one text share a code, as do the translations of one page folder.
-        self.same_text = _equal_codes(v for part in parts for v in part["same_text"])
-        self.folder = _equal_codes(v for part in parts for v in part["folder"])
+        self.same_text = _equal_codes([part["same_text"] for part in parts])
+        self.folder = _equal_codes([part["folder"] for part in parts])
         self._grouped: dict[str, dict[int, list[int]]] = {}
+
+    @functools.cached_property
+    def live(self) -> frozenset[int]:
+        """The documents not deleted (made on first use)."""
+        return frozenset(np.flatnonzero(self._live).tolist())
 
     def visible(self, now: float) -> set[int]:
         """Return the documents a visitor may see at epoch second ``now``."""
@@ -96,7 +103,7 @@ class DocTable:
             if end is not None:
                 mask &= self.dates <= end
             found = set(np.flatnonzero(mask).tolist())
-            if len(self._filtered) > 256:
+            if len(self._filtered) >= MAX_FILTERS:
                 self._filtered.clear()
             self._filtered[key] = found
         return found
@@ -180,9 +187,11 @@ def _leaves(reader) -> list:
 
 # The column values of each segment, read once: segments never change once written, and after a
 # commit a searcher reads only the new ones (the whole table at 100,000 pages took a second).
+# Facet values are lists sharing one string per distinct value; the copy and folder keys, nearly
+# one per document, are kept as their distinct values in a bytes array and each document's code.
 _segments: dict = {}
 _segments_lock = threading.Lock()
-_STRINGS = FACETS + ("same_text", "folder")
+_KEYS = ("same_text", "folder")
 
 
 def _segment_columns(sub) -> dict:
@@ -193,7 +202,8 @@ def _segment_columns(sub) -> dict:
     if found is not None:
         return found
     size, shared = sub.doc_count_all(), {}
-    found = {name: [shared.setdefault(v, v) for v in sub.column_reader(name)] for name in _STRINGS}
+    found = {name: [shared.setdefault(v, v) for v in sub.column_reader(name)] for name in FACETS}
+    found.update({name: _distinct(sub.column_reader(name)) for name in _KEYS})
     found.update({name: np.fromiter(sub.column_reader(name), np.int64, size)
                   for name in ("date", "visible_from", "visible_until")})
     if key:
@@ -204,10 +214,25 @@ def _segment_columns(sub) -> dict:
     return found
 
 
-def _equal_codes(values) -> np.ndarray:
-    """Return one code per value, equal codes for equal values."""
-    index: dict = {}
-    return np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64)
+def _distinct(values) -> tuple[np.ndarray, np.ndarray]:
+    """Return (distinct values as a sorted bytes array, each value's place in it)."""
+    encoded = np.array([(v or "").encode("utf-8") for v in values], dtype=bytes)
+    if not len(encoded):
+        return encoded, np.zeros(0, np.int32)
+    distinct, codes = np.unique(encoded, return_inverse=True)
+    return distinct, codes.astype(np.int32)
+
+
+def _equal_codes(parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Return one code per document of the segments' ``_distinct`` parts, equal codes for equal values."""
+    if not parts:
+        return np.zeros(0, np.int64)
+    _, codes = np.unique(np.concatenate([distinct for distinct, _ in parts]), return_inverse=True)
+    out, start = [], 0
+    for distinct, local in parts:
+        out.append(codes[start + local.astype(np.int64)])
+        start += len(distinct)
+    return np.concatenate(out).astype(np.int64)
 
 
 def _encode(values: list) -> tuple[np.ndarray, list]:

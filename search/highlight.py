@@ -7,10 +7,11 @@ the family level, and «В12» for «B12» through the code level.
 
 import threading
 from html import escape
+from itertools import chain
 
 from whoosh import highlight
 
-from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyzer_for
+from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyzer_for, memory
 from search.analysis.tokenizer import PART
 from search.schema import CODE_FIELD, CROSS_FIELD, body_field, family_field, title_field
 
@@ -58,8 +59,12 @@ def query_terms(query) -> dict[str, set[str]]:
 
 
 def word_keys(word: str, lang: str | None, level: str) -> frozenset[str]:
-    """Return the keys a level's analyser gives one word as written."""
-    return frozenset(t.text for t in analyzer_for(lang, level)(word, mode="index", removestops=False))
+    """Return the keys a level's analyser gives one word as written (the Lexicon remembers them)."""
+    analyzer = analyzer_for(lang, level)
+    keys = analyzer.keys(word) if hasattr(analyzer, "keys") else None
+    if keys is None:
+        keys = [t.text for t in analyzer(word, mode="index", removestops=False)]
+    return frozenset(keys)
 
 
 def _wanted(lang: str, text_field: str, terms: dict[str, set[str]]) -> frozenset[tuple[str, str]]:
@@ -75,35 +80,37 @@ def _wanted(lang: str, text_field: str, terms: dict[str, set[str]]) -> frozenset
 class Lexicon:
     """Every level's keys of each word seen so far in one language, and the words behind each key.
 
-    Texts repeat their words, so each word is analysed once (until ``limit`` words are known,
-    when it starts afresh); a query's matched words are then the words behind its keys that the
-    text holds — set work, whatever the text's length or the number of levels.
+    Texts repeat their words, so each word is analysed once (until ``limit`` words are known —
+    by default twice the process's word memory, :mod:`search.analysis.memory`: the analysers
+    below do not remember these words for it — when it starts afresh); a query's matched words
+    are then the words behind its keys that the text holds: set work, whatever the text's
+    length or the number of levels.
     """
 
-    def __init__(self, lang: str, limit: int = 300_000):
+    def __init__(self, lang: str, limit: int | None = None):
         self.lang = lang
         self.limit = limit
         self.levels = [(lang, "exact")] + ([(lang, "family")] if lang in FAMILY_LANGUAGES else []) + [
             (None, "code"), (None, "cross")]
-        self._keys: dict[str, frozenset] = {}
-        self._words: dict[tuple[str, str], set[str]] = {}
+        self._known: set[str] = set()
+        # The words behind each (level, key): a tuple, as most keys have one or two words.
+        self._words: dict[tuple[str, str], tuple[str, ...]] = {}
         self._lock = threading.Lock()
 
     def matched(self, words: set[str], wanted: frozenset) -> set[str]:
         """Return the members of ``words`` that some level turns into a (level, key) in ``wanted``."""
         with self._lock:
-            new = words.difference(self._keys)
-            if len(self._keys) + len(new) > self.limit:
-                self._keys.clear()
+            new = words.difference(self._known)
+            if len(self._known) + len(new) > (self.limit or 2 * memory.words()):
+                self._known.clear()
                 self._words.clear()
                 new = words
             for word in new:
-                pairs = frozenset((level, k) for key_lang, level in self.levels for k in word_keys(word, key_lang, level))
-                self._keys[word] = pairs
-                for pair in pairs:
-                    self._words.setdefault(pair, set()).add(word)
+                self._known.add(word)
+                for pair in {(level, k) for key_lang, level in self.levels for k in word_keys(word, key_lang, level)}:
+                    self._words[pair] = self._words.get(pair, ()) + (word,)
             behind = [self._words[pair] for pair in wanted if pair in self._words]
-            return words & set().union(*behind) if behind else set()
+            return words.intersection(chain.from_iterable(behind))
 
 
 _lexicons = {lang: Lexicon(lang) for lang in LANGUAGES}

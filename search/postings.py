@@ -69,16 +69,29 @@ class Postings:
 _EMPTY = Postings(np.empty(0, np.int32), np.empty(0, np.float32), [])
 _cache: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
-_cached_postings = 0
-MAX_CACHED_POSTINGS = 2_000_000  # ≈ 16 MB of arrays: common terms stay in memory
-# A posting kept with its encoded value (a phrase's positions) costs about this many more.
-VALUE_COST = 6
+_cached_bytes = 0
+# What the postings kept for the next queries may take in each process: common terms stay in memory.
+MAX_CACHED_BYTES = 24 * 2**20
+# A Whoosh-encoded value (a posting's positions, pickled) is a bytes object: its header, beyond its data.
+_BYTES_HEADER = 33
 
 
 def _cost(found: Postings) -> int:
+    """Return the bytes ``found`` holds (the values are counted once, when read)."""
+    size = found.ids.nbytes + found.weights.nbytes
     if found.positions is not None:
-        return len(found.ids) + len(found.positions[1]) // 2
-    return len(found.ids) * (1 + (VALUE_COST if found.values is not None else 0))
+        size += sum(a.nbytes for a in found.positions)
+    if found.values is not None:
+        size += sum(len(v) + _BYTES_HEADER + 8 for v in found.values)  # + the list's pointer
+    return size
+
+
+def clear_cache() -> None:
+    """Forget the postings kept for the next queries."""
+    global _cached_bytes
+    with _cache_lock:
+        _cache.clear()
+        _cached_bytes = 0
 
 
 def postings(reader, fieldname: str, text: bytes, values: bool = False) -> Postings:
@@ -87,26 +100,29 @@ def postings(reader, fieldname: str, text: bytes, values: bool = False) -> Posti
     A segment never changes once written (deletions aside, which callers filter), so what was
     read stays right for as long as the segment exists.
     """
-    global _cached_postings
+    global _cached_bytes
     segment = _segment_key(reader)
     if segment is None:
         return _read(reader, fieldname, text, values)
     key = (segment, fieldname, text)
     with _cache_lock:
-        found = _cache.get(key)
-        if found is not None and (found.has_positions() or not values):
+        entry = _cache.get(key)
+        if entry is not None and (entry[0].has_positions() or not values):
             _cache.move_to_end(key)
-            return found
+            return entry[0]
     found = _read(reader, fieldname, text, values)
+    cost = _cost(found)
+    if cost > MAX_CACHED_BYTES // 4:
+        return found  # one term may not push out most of what the other queries need
     with _cache_lock:
         old = _cache.pop(key, None)
         if old is not None:
-            _cached_postings -= _cost(old)
-        _cache[key] = found
-        _cached_postings += _cost(found)
-        while _cached_postings > MAX_CACHED_POSTINGS and len(_cache) > 1:
-            _, dropped = _cache.popitem(last=False)
-            _cached_postings -= _cost(dropped)
+            _cached_bytes -= old[1]
+        _cache[key] = (found, cost)
+        _cached_bytes += cost
+        while _cached_bytes > MAX_CACHED_BYTES and _cache:
+            _, (_, dropped) = _cache.popitem(last=False)
+            _cached_bytes -= dropped
     return found
 
 
@@ -195,11 +211,11 @@ _lengths_lock = threading.Lock()
 MAX_CACHED_LENGTHS = 256  # (segment, field) pairs
 
 
-def field_lengths(reader, fieldname: str) -> np.ndarray:
-    """Return every document's length of ``fieldname`` in one segment's reader (1 where it has none).
+def field_lengths(reader, fieldname: str, ids: np.ndarray) -> np.ndarray:
+    """Return the lengths of ``fieldname`` in the documents ``ids`` of one segment's reader (1 where none).
 
-    Kept per segment, which never changes once written: a new searcher over the same segments
-    reads them once.
+    A segment's lengths are kept (as the codec's one-byte codes where it has them: a byte a
+    document): a segment never changes once written, so a new searcher over it reads them once.
     """
     key = (_segment_key(reader) or id(reader), fieldname)
     found = _lengths.get(key) if key[0] != id(reader) else None
@@ -211,7 +227,9 @@ def field_lengths(reader, fieldname: str) -> np.ndarray:
             if len(_lengths) >= MAX_CACHED_LENGTHS:
                 _lengths.clear()
             _lengths[key] = found
-    return found
+    if found.dtype == np.uint8:
+        return _byte_lengths()[found[ids]]
+    return found[ids]
 
 
 def lengths_one_by_one(reader, fieldname: str) -> np.ndarray:
@@ -222,13 +240,13 @@ def lengths_one_by_one(reader, fieldname: str) -> np.ndarray:
 
 
 def _column_lengths(reader, fieldname: str) -> np.ndarray | None:
-    """Return a field's lengths decoded from the W3 codec's one-byte length column at once (None if not W3)."""
+    """Return a field's one-byte length codes from the W3 codec's column, all at once (None if not W3)."""
     try:
         from whoosh.codec import whoosh3
 
         column = reader._perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
         if column is None:
-            return np.ones(reader.doc_count_all())
+            return np.zeros(reader.doc_count_all(), dtype=np.uint8)  # decoded as 1
         if column._fixedlen != 1:
             return None
         raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
@@ -236,18 +254,19 @@ def _column_lengths(reader, fieldname: str) -> np.ndarray | None:
         return None
     codes = np.zeros(reader.doc_count_all(), dtype=np.uint8)
     codes[: len(raw)] = raw[: len(codes)]
-    decoded = _byte_lengths()[codes]
-    decoded[decoded == 0] = 1
-    return decoded
+    return codes
 
 
 _table: np.ndarray | None = None
 
 
 def _byte_lengths() -> np.ndarray:
+    """Return the length each one-byte code stands for (a length of 0 counted as 1, as Whoosh's scorer has it)."""
     global _table
     if _table is None:
         from whoosh.util.numeric import byte_to_length
 
-        _table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+        table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+        table[table == 0] = 1
+        _table = table
     return _table

@@ -112,7 +112,7 @@ def _term(q: wq.Term, searcher, cand: np.ndarray) -> tuple[np.ndarray, np.ndarra
         if isinstance(scorer, scoring.WeightScorer):
             scores[where] = weights
         else:
-            lengths = field_lengths(reader, q.fieldname)[ids]
+            lengths = field_lengths(reader, q.fieldname, ids)
             scores[where] = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
         matched[where] = True
     return scores * q.boost, matched

@@ -294,7 +294,7 @@ class SearchService:
         # arrays for the hits alone. Within a time budget: past it, what was found so far is
         # answered, flagged partial.
         budget = Budget(self.time_budget)
-        found = matching(text_query, searcher, columns.live, budget) & filters
+        found = matching(text_query, searcher, filters, budget) & filters  # "every page" is every allowed one
         if not found:
             return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected,
                               budget.partial)

@@ -6,9 +6,10 @@ vocabulary decides which candidates are real words: nothing is guessed blindly.
 """
 
 import re
-from functools import lru_cache
 
 import iuliia
+
+from search.analysis.memory import memoized
 
 # Kazakh letters first become their Russian look-alikes, so Russian schemas apply.
 _KAZAKH_TO_RUSSIAN = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноууxиАГКНОУУХИ")
@@ -31,7 +32,7 @@ _ENDINGS = [(re.compile(r"(sk|ck)(iy|ii|ij|yi|y)$"), "ский"), (re.compile(r"
 MAX_CANDIDATES = 8
 
 
-@lru_cache(maxsize=50_000)
+@memoized
 def to_latin(word: str) -> tuple[str, ...]:
     """Return the Latin spellings of a Cyrillic word under common transliteration schemas."""
     word = word.translate(_KAZAKH_TO_RUSSIAN)
@@ -43,7 +44,7 @@ def to_latin(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=50_000)
+@memoized
 def to_cyrillic(word: str) -> tuple[str, ...]:
     """Return likely Cyrillic spellings of a Latin word (at most a few)."""
     word = word.lower()

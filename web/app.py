@@ -5,6 +5,7 @@ import time
 
 from flask import Flask
 
+from search.analysis import memory
 from web import errors, settings
 from web.engine import Engine
 
@@ -15,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(settings.load(config))
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    memory.set_words(app.config["WORD_MEMORY"])  # per process: a server meets few new words a search
     app.extensions["poisk"] = Engine(
         app.config["INDEX"],
         clock=app.config.get("CLOCK") or time.time,

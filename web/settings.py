@@ -42,6 +42,7 @@ SETTINGS: list[Setting] = [
     Setting("RATE_LIMIT_STORAGE", "memory://", "Where rate-limit counters live: memory:// for one process, redis://HOST:6379 to share them across workers."),
     Setting("TRUSTED_PROXIES", 0, "How many reverse proxies stand before the service; their X-Forwarded-For gives the client's address.", int),
     Setting("QUERY_CACHE", 1000, "Answers kept per server process for repeated searches (0: none); an answer is dropped when the index changes or a scheduled page appears.", int),
+    Setting("WORD_MEMORY", 20_000, "Words each analysis memory of a server process keeps (the lemmas, stems and keys made of each word, and which words a snippet marks): more makes searches that meet new words faster and every server process larger; `poisk index` keeps 200,000.", int),
     Setting("QUERY_TIME_BUDGET", 2.0, "Seconds a query may take; past it, the hits found so far are answered, flagged partial.", float),
     Setting("ANALYTICS", "auto", "SQLite file of searches and clicks for editors (no addresses, no cookies); `auto` keeps it beside the index folder, empty turns it off."),
     Setting("ANALYTICS_RETENTION_DAYS", 90, "Days searches and clicks are kept.", int),
@@ -88,6 +89,8 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
             values[key] = value  # keys outside the table (TESTING, CLOCK) pass through
     for s in SETTINGS:
         values[s.name] = _convert(s, values[s.name])
+    if values["WORD_MEMORY"] < 1:
+        raise SettingsError(f"setting WORD_MEMORY must be at least 1, got {values['WORD_MEMORY']}")
     if values["DEFAULT_UI_LANG"] not in ("kk", "ru", "en"):
         raise SettingsError(f"setting DEFAULT_UI_LANG must be kk, ru or en, got {values['DEFAULT_UI_LANG']!r}")
     return values

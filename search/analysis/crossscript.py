@@ -8,13 +8,13 @@ words of the *other* script only, so the level never blurs words within one lang
 """
 
 import re
-from functools import lru_cache
 
 from whoosh.analysis import Filter
 
 from search.analysis import kazakh
 from search.analysis.english import english_key
 from search.analysis.filters import has_cyrillic, is_latin_word
+from search.analysis.memory import memoized
 from search.analysis.russian import lemma
 from search.analysis.stemmers import snowball
 
@@ -43,7 +43,7 @@ def skeleton(latin: str) -> str:
     return _DOUBLE.sub(r"\1", _VOWELS.sub("", latin))
 
 
-@lru_cache(maxsize=200_000)
+@memoized
 def cross_key(word: str) -> str | None:
     """Return the cross-script key of a lower-cased word, or None for short and mixed words."""
     if is_latin_word(word) and word.isalpha():

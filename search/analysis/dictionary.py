@@ -38,15 +38,24 @@ def build_lemma_stems(morph) -> frozenset[str]:
     return frozenset(stems)
 
 
+def _compact(stems):
+    """Return ``stems`` as a DAWG (about a tenth of a set's memory, in every serving process), else as they are."""
+    try:
+        import dawg  # DAWG2: the C library pymorphy3[fast] brings
+    except ImportError:
+        return frozenset(stems)
+    return dawg.DAWG(s for s in stems if s)
+
+
 @lru_cache(maxsize=None)
-def lemma_stems() -> frozenset[str]:
-    """Return the dictionary's lemma stems, from the disk cache when it is there."""
+def lemma_stems():
+    """Return the dictionary's lemma stems (a set-like object: ``stem in lemma_stems()``), from the disk cache when it is there."""
     from search.analysis.russian import morph
 
     analyser = morph()
     path = cache_dir() / f"ru-lemma-stems-{_dictionary_id(analyser)}.txt"
     try:
-        return frozenset(path.read_text(encoding="utf-8").split("\n"))
+        return _compact(path.read_text(encoding="utf-8").split("\n"))
     except OSError:
         pass
     stems = build_lemma_stems(analyser)
@@ -58,4 +67,4 @@ def lemma_stems() -> frozenset[str]:
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only home still works, only slower to start
-    return stems
+    return _compact(stems)

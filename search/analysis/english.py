@@ -1,10 +1,10 @@
 """English: British spellings folded to American, then the Snowball stem."""
 
 import re
-from functools import lru_cache
 
 from whoosh.analysis import Filter
 
+from search.analysis.memory import memoized
 from search.analysis.stemmers import snowball
 
 # (pattern, replacement) applied in order to a lower-cased word. Medical British
@@ -31,7 +31,7 @@ _NOT_IZE = frozenset({"advise", "advised", "advises", "advising", "exercise", "e
                       "concise", "incise", "excise", "chemise", "treatise", "paradise"})
 
 
-@lru_cache(maxsize=200_000)
+@memoized
 def us_spelling(word: str) -> str:
     """Return the American spelling of a lower-cased British word (unchanged otherwise)."""
     if not word.isascii() or word in _NOT_IZE:
@@ -41,7 +41,7 @@ def us_spelling(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=200_000)
+@memoized
 def english_key(word: str) -> str:
     """Return the exact-level key of a lower-cased English word: Snowball stem of its US spelling."""
     if not word.isalpha():

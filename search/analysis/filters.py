@@ -4,6 +4,8 @@ import unicodedata
 
 from whoosh.analysis import Filter
 
+from search.analysis.memory import Memory
+
 # Letters that look alike in Latin and Cyrillic. A word written mostly in one script
 # with a stray letter of the other (Есiмбекова with a Latin i, cчитать with a Latin c)
 # is repaired to its main script.
@@ -148,14 +150,15 @@ class PerWord(Filter):
     Texts repeat their words, so a chain's per-word work (folding, lemmas, stems, keys) is done
     once per distinct word instead of once per occurrence. The filters must judge a word by
     itself — its text, the analysis mode and its ``proper`` mark — never by its neighbours or
-    its position; positions pass through untouched. The memory is bounded (``limit`` words,
-    then it starts afresh) and is not part of the pickled schema.
+    its position; positions pass through untouched. The memory is bounded (``limit`` words, and
+    at most the process's word memory: :mod:`search.analysis.memory`; then it starts afresh)
+    and is not part of the pickled schema.
     """
 
     def __init__(self, *filters: Filter, limit: int = 200_000):
         self.filters = filters
         self.limit = limit
-        self._memory: dict[tuple, tuple] = {}
+        self._memory: dict[tuple, tuple] = Memory()
 
     def __eq__(self, other):
         return type(self) is type(other) and self.filters == other.filters
@@ -164,7 +167,7 @@ class PerWord(Filter):
         return {"filters": self.filters, "limit": self.limit}
 
     def __setstate__(self, state):
-        self.filters, self.limit, self._memory = state["filters"], state["limit"], {}
+        self.filters, self.limit, self._memory = state["filters"], state["limit"], Memory()
 
     def _run(self, token) -> tuple[tuple[str, bool], ...]:
         stream = iter([token.copy()])
@@ -179,7 +182,7 @@ class PerWord(Filter):
             out = memory.get(key)
             if out is None:
                 out = self._run(t)
-                if len(memory) >= self.limit:
+                if len(memory) >= self.limit or memory.full():
                     memory.clear()
                 memory[key] = out
             for text, proper in out:

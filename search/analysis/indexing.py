@@ -15,6 +15,7 @@ from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.system import pack_uint
 
 from search.analysis.filters import PerWord
+from search.analysis.memory import Memory
 from search.analysis.tokenizer import WordTokenizer, split_words
 
 # How many recent (text, tokenizer) splits are kept: the fields of one document share texts.
@@ -69,6 +70,15 @@ class IndexingChain(CompositeAnalyzer):
         pairs = _run(self, plan, _splits(self.items[0], value), mode, positions, removestops, PAIRS)
         return iter(_Replay(pairs, t))
 
+    def keys(self, value: str) -> list[str] | None:
+        """Return the keys an index-mode run makes of ``value`` (stop words kept), in order, without
+        remembering its words: for callers that keep their own memory. None when the chain has no loop form."""
+        plan = self._plan()
+        if plan is None:
+            return None
+        return [key for key, _ in _run(self, plan, split_words(value, self.items[0].join), "index", False, False,
+                                        PAIRS, remember=False)]
+
     def collect(self, value: str, positions: bool) -> dict | None:
         """Return an index-mode run's keys with their positions (or counts), in order of first
         appearance; None when the chain has no loop form."""
@@ -94,10 +104,6 @@ def _compile(items) -> list | None:
     if sum(kind for kind, _ in steps) > 1:
         return None  # one stop filter at most: its renumbering is what _run replays
     return steps
-
-
-# Words remembered per chain before the memory starts afresh.
-_LIMIT = 200_000
 
 
 class _Word:
@@ -154,11 +160,14 @@ def _word(plan, text: str, mode: str, proper: bool, positions: bool, removestops
 PAIRS, POSITIONS, COUNTS = 0, 1, 2
 
 
-def _run(chain, plan, words, mode: str, positions: bool, removestops: bool, collect: int):
-    """Return the chain's keys for the tokenizer's ``words``, collected as ``collect`` says."""
+def _run(chain, plan, words, mode: str, positions: bool, removestops: bool, collect: int, remember: bool = True):
+    """Return the chain's keys for the tokenizer's ``words``, collected as ``collect`` says.
+
+    What each new word becomes is remembered, unless ``remember`` is false (a caller with a memory of its own).
+    """
     memories = chain.__dict__.setdefault("_words", {})
     # What each word becomes, by the proper-name mark the token carries in (False, True).
-    by_mark = memories.setdefault((mode, removestops), ({}, {}))
+    by_mark = memories.setdefault((mode, removestops), (Memory(), Memory()))
     renumber = positions and any(kind and item.renumber for kind, item in plan)
     proper = False
     counter = None
@@ -167,9 +176,11 @@ def _run(chain, plan, words, mode: str, positions: bool, removestops: bool, coll
         memory = by_mark[proper]
         word = memory.get(text)
         if word is None:
-            if len(memory) >= _LIMIT:
-                memory.clear()
-            word = memory[text] = _word(plan, text, mode, proper, positions, removestops)
+            word = _word(plan, text, mode, proper, positions, removestops)
+            if remember:
+                if memory.full():
+                    memory.clear()
+                memory[text] = word
         proper = word.proper
         for group in word.groups:
             if renumber:

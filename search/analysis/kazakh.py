@@ -13,6 +13,7 @@ from functools import lru_cache
 from whoosh.analysis import Filter
 
 from search.analysis.filters import WordKeysFilter, has_cyrillic
+from search.analysis.memory import memoized
 from search.analysis.stemmers import snowball
 from search.analysis.wordlists import word_list
 
@@ -145,7 +146,7 @@ def _strip(word: str) -> str:
     return min(analyses(word), key=len)
 
 
-@lru_cache(maxsize=500_000)
+@memoized
 def stem(word: str) -> str:
     """Return the exact-level key of a lower-cased Kazakh word: the longest inflectional strip, devoiced."""
     if not has_cyrillic(word):
@@ -153,7 +154,7 @@ def stem(word: str) -> str:
     return _devoice(_strip(word))
 
 
-@lru_cache(maxsize=500_000)
+@memoized
 def stems(word: str) -> tuple[str, ...]:
     """Return the word's stem and, where a 3rd-person ending is ambiguous, the other reading too.
 
@@ -183,7 +184,7 @@ def family_blocklist() -> frozenset[str]:
 LOANWORD_MIN = 6
 
 
-@lru_cache(maxsize=500_000)
+@memoized
 def family(word: str) -> str:
     """Return the family key of a lower-cased Kazakh word: its stem without a derivational suffix.
 

@@ -5,6 +5,7 @@ from functools import lru_cache
 from whoosh.analysis import Filter
 
 from search.analysis.filters import WordKeysFilter, has_cyrillic
+from search.analysis.memory import memoized
 from search.analysis.stemmers import snowball
 from search.analysis.wordlists import word_list
 
@@ -22,7 +23,7 @@ def _is_russian(word: str) -> bool:
     return has_cyrillic(word)
 
 
-@lru_cache(maxsize=500_000)
+@memoized
 def lemma(word: str) -> str:
     """Return the exact-level key of a lower-cased Russian word form.
 
@@ -126,7 +127,7 @@ def _apply(stem: str, rules) -> str:
     return stem
 
 
-@lru_cache(maxsize=500_000)
+@memoized
 def family(word: str) -> str:
     """Return the derivational family key of a lower-cased Russian word form.
 
@@ -182,7 +183,7 @@ def proper_names() -> frozenset[str]:
 SECOND_LEMMA_SHARE = 0.1
 
 
-@lru_cache(maxsize=500_000)
+@memoized
 def lemmas(word: str) -> tuple[str, ...]:
     """Return the exact-level keys of a lower-cased form: its lemma first, then likely other readings."""
     first = lemma(word)

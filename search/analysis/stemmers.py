@@ -4,13 +4,15 @@ from functools import lru_cache
 
 import Stemmer
 
+from search.analysis.memory import memoized
+
 
 @lru_cache(maxsize=None)
 def _stemmer(language: str) -> "Stemmer.Stemmer":
     return Stemmer.Stemmer(language)
 
 
-@lru_cache(maxsize=200_000)
+@memoized
 def snowball(language: str, word: str) -> str:
     """Return the Snowball stem of ``word`` (``language`` as PyStemmer names it)."""
     return _stemmer(language).stemWord(word)

@@ -204,7 +204,7 @@ def test_common_terms_are_read_from_the_hot_file_as_whoosh_has_them(tmp_path, co
             assert count >= 20 and got_ids.tolist() == ids and got_weights.tolist() == weights
         # A search reads them from there, and gets what the blocks hold.
         text = next(t for (f, t) in arrays.terms if f == "body_ru")
-        postings._cache.clear()
+        postings.clear_cache()
         from_hot = postings.postings(segment_reader, "body_ru", text)
         from_blocks = postings.postings(segment_reader, "body_ru", text, values=True)
         assert not from_hot.has_positions() and from_blocks.has_positions()
@@ -248,10 +248,10 @@ def test_hot_positions_are_whooshs_and_find_the_same_phrases(tmp_path, corpus_do
         # Phrases of common words: the same documents from the hot file as from the blocks.
         common = [t for f, t in positional if f == "body_ru"][:25]
         phrases = [[[a], [b]] for a in common[:5] for b in common] + [[[a], [b, c]] for a, b, c in zip(common, common[1:], common[2:])]
-        postings._cache.clear()
+        postings.clear_cache()
         with_hot = [phrase_documents(segment_reader, "body_ru", steps, fmt) for steps in phrases]
-        postings._cache.clear()
+        postings.clear_cache()
         monkeypatch.setattr(hot, "hot_file", lambda reader: None)
         from_blocks = [phrase_documents(segment_reader, "body_ru", steps, fmt) for steps in phrases]
-        postings._cache.clear()
+        postings.clear_cache()
         assert with_hot == from_blocks and sum(map(len, with_hot)) > 50

@@ -1,0 +1,80 @@
+"""What the analysis remembers of each word it has seen, and how many words it keeps.
+
+Texts repeat their words, so each step of the analysis (a lemma, a stem, a chain's keys) keeps
+what it made of each word. How many words is a trade: a full build meets the whole archive's
+vocabulary and is several times slower when it must analyse a word again, while a serving
+process meets few new words a search and every worker keeps its own memories. Each memory holds
+at most ``words()`` words, then starts afresh (cheaper than keeping the least recently used in
+order, and a memory refills with the words in use within a few searches).
+
+The limit is per process: ``poisk index`` keeps the default; a serving process lowers it with
+``set_words`` (the ``WORD_MEMORY`` setting).
+"""
+
+import functools
+import threading
+import weakref
+
+DEFAULT_WORDS = 200_000
+
+_words = DEFAULT_WORDS
+_memories: "weakref.WeakSet[Memory]" = weakref.WeakSet()
+_lock = threading.Lock()
+
+
+class Memory(dict):
+    """A dict that callers keep within ``words()`` entries (``full()``); registered so that ``set_words`` reaches it."""
+
+    __slots__ = ("__weakref__",)
+
+    def __init__(self):
+        super().__init__()
+        with _lock:
+            _memories.add(self)
+
+    def full(self) -> bool:
+        return len(self) >= _words
+
+    def __hash__(self):  # to be a member of the registry; memories are compared by identity
+        return id(self)
+
+    __eq__ = object.__eq__
+
+
+def words() -> int:
+    """Return how many words each analysis memory of this process keeps."""
+    return _words
+
+
+def set_words(count: int) -> None:
+    """Keep at most ``count`` words in each analysis memory of this process (larger ones start afresh)."""
+    global _words
+    if count < 1:
+        raise ValueError(f"word memory must be at least 1 word, not {count}")
+    _words = count
+    with _lock:
+        memories = list(_memories)
+    for memory in memories:
+        if len(memory) > count:
+            memory.clear()
+
+
+def memoized(func):
+    """Remember ``func``'s answer for each argument tuple (as ``functools.lru_cache``, but within ``words()``)."""
+    memory = Memory()
+
+    @functools.wraps(func)
+    def remembered(*args):
+        try:
+            return memory[args]
+        except KeyError:
+            pass
+        value = func(*args)
+        if len(memory) >= _words:
+            memory.clear()
+        memory[args] = value
+        return value
+
+    remembered.cache_clear = memory.clear
+    remembered.memory = memory
+    return remembered
