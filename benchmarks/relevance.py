@@ -56,7 +56,9 @@ class Poisk:
         from web import create_app
 
         reindex(Site.load(CORPUS), index_dir)
-        self.client = create_app({"INDEX": str(index_dir), "TESTING": True, "RATE_LIMIT": ""}).test_client()
+        # No analytics: the judged queries are not visitors' searches (and the index's folder goes at the end).
+        self.client = create_app({"INDEX": str(index_dir), "TESTING": True, "RATE_LIMIT": "",
+                                  "ANALYTICS": ""}).test_client()
 
     def search(self, q: str, lang: str) -> list[str]:
         r = self.client.get("/api/search", query_string={"q": q, "lang": lang, "per_page": K})

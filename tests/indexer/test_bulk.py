@@ -54,6 +54,23 @@ def _contents(ix) -> dict:
     return {"postings": postings, "lengths": lengths, "stored": stored, "columns": columns, "totals": totals}
 
 
+def _block_statistics(ix) -> dict:
+    """Each term's statistics and, posting by posting, its block's (what Whoosh uses to skip blocks)."""
+    with ix.reader() as r:
+        path_of = {d: f["path"] for d, f in r.iter_docs()}
+        out = {}
+        for fieldname, text in r.all_terms():
+            info = r.term_info(fieldname, text)
+            m = r.postings(fieldname, text)
+            blocks = []
+            while m.is_active():
+                blocks.append((path_of[m.id()], m.block_max_weight(), m.block_min_length(), m.block_max_length()))
+                m.next()
+            out[(fieldname, text)] = ((info.weight(), info.doc_frequency(), info.min_length(), info.max_length(),
+                                       info.max_weight()), blocks)
+    return out
+
+
 def _plain_schema():
     """Our schema as plain Whoosh runs it: composed analysers, Whoosh's own formats."""
     schema = build_schema()
@@ -99,7 +116,8 @@ def test_the_plain_schema_is_plain():
 
 
 def test_a_bulk_build_writes_what_whooshs_own_writer_writes(tmp_path, corpus_docs):
-    expected = _contents(_whoosh_index(tmp_path, corpus_docs))
+    plain = _whoosh_index(tmp_path, corpus_docs)
+    expected = _contents(plain)
     ix, outcome = _bulk_index(tmp_path, corpus_docs)
     assert outcome.indexed == len(corpus_docs) and len(outcome.segments) == 1
     got = _contents(ix)
@@ -108,6 +126,7 @@ def test_a_bulk_build_writes_what_whooshs_own_writer_writes(tmp_path, corpus_doc
     assert got["totals"] == expected["totals"]
     assert got["stored"] == expected["stored"]
     assert got["columns"] == expected["columns"]
+    assert _block_statistics(ix) == _block_statistics(plain)
 
 
 def test_a_build_over_its_memory_budget_writes_more_segments_with_the_same_postings(tmp_path, corpus_docs):
