@@ -54,7 +54,7 @@ class DocTable:
         # Copies of one text share a code, as do the translations of one page folder.
         self.same_text = _equal_codes([part["same_text"] for part in parts])
         self.folder = _equal_codes([part["folder"] for part in parts])
-        self._grouped: dict[str, dict[int, list[int]]] = {}
+        self._grouped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     @functools.cached_property
     def live(self) -> frozenset[int]:
@@ -136,23 +136,19 @@ class DocTable:
         return self._group("same_text", docnum)
 
     def _group(self, name: str, docnum: int) -> list[int]:
-        found = self._groups(name).get(int(getattr(self, name)[docnum]))
-        if found is not None:
-            return found
-        return [docnum] if self._live[docnum] else []
+        order, codes = self._sorted(name)
+        code = getattr(self, name)[docnum]
+        return order[np.searchsorted(codes, code, "left"):np.searchsorted(codes, code, "right")].tolist()
 
-    def _groups(self, name: str) -> dict[int, list[int]]:
-        """Return the live documents by code of ``name``, for the codes that more than one document shares."""
-        groups = self._grouped.get(name)
-        if groups is None:
+    def _sorted(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return the live documents ordered by code of ``name`` (by number within a code), and their codes."""
+        found = self._grouped.get(name)
+        if found is None:
             codes = getattr(self, name)
             live = np.flatnonzero(self._live)
-            shared = np.flatnonzero(np.bincount(codes[live], minlength=1) > 1)
-            groups = {}
-            for doc in live[np.isin(codes[live], shared)].tolist():
-                groups.setdefault(int(codes[doc]), []).append(doc)
-            self._grouped[name] = groups
-        return groups
+            order = live[np.argsort(codes[live], kind="stable")]
+            found = self._grouped[name] = (order, codes[order])
+        return found
 
     def distinct(self, docnums: np.ndarray) -> np.ndarray:
         """Return the positions in ``docnums`` of the first of each set of copies of one text (in order)."""

@@ -81,8 +81,8 @@ class Lexicon:
     """Every level's keys of each word seen so far in one language, and the words behind each key.
 
     Texts repeat their words, so each word is analysed once (until ``limit`` words are known —
-    by default twice the process's word memory, :mod:`search.analysis.memory`: the analysers
-    below do not remember these words for it — when it starts afresh); a query's matched words
+    by default the process's word memory, :mod:`search.analysis.memory`; the chains below do
+    not remember these words a second time — when it starts afresh); a query's matched words
     are then the words behind its keys that the text holds: set work, whatever the text's
     length or the number of levels.
     """
@@ -101,7 +101,7 @@ class Lexicon:
         """Return the members of ``words`` that some level turns into a (level, key) in ``wanted``."""
         with self._lock:
             new = words.difference(self._known)
-            if len(self._known) + len(new) > (self.limit or 2 * memory.words()):
+            if len(self._known) + len(new) > (self.limit or memory.words()):
                 self._known.clear()
                 self._words.clear()
                 new = words

@@ -2,9 +2,11 @@
 
 import gc
 import itertools
+import pickle
 import threading
 import time
 import weakref
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -108,6 +110,19 @@ class LruCache:
                 self._answers.popitem(last=False)
 
 
+class AnswerCache(LruCache):
+    """Answers kept compressed (a page pickled, zlib level 1): about 3 KB each instead of some 30 KB
+    of Python objects, in every server process; each repeat gets a copy of its own (≈ 0.15 ms)."""
+
+    def get(self, key):
+        data = super().get(key)
+        return None if data is None else pickle.loads(zlib.decompress(data))
+
+    def put(self, key, page) -> None:
+        if self.size:
+            super().put(key, zlib.compress(pickle.dumps(page, pickle.HIGHEST_PROTOCOL), 1))
+
+
 class SearchService:
     """Searches one index; keeps a long-lived searcher per thread and refreshes it.
 
@@ -119,7 +134,7 @@ class SearchService:
     def __init__(self, index_dir: Path, clock=time.time, refresh_interval: float = 1.0, time_budget: float = 2.0,
                  cache_size: int = 1000):
         self.index_dir = Path(index_dir)
-        self.cache = LruCache(cache_size)  # answers
+        self.cache = AnswerCache(cache_size)
         self.time_budget = time_budget
         self.clock = clock
         self.refresh_interval = refresh_interval

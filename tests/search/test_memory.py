@@ -102,3 +102,33 @@ def test_kept_postings_stay_within_their_byte_budget(monkeypatch, content_index)
         postings.clear_cache()
         ix.close()
 
+
+
+def test_translations_and_copies_are_every_live_page_with_the_same_folder_or_text(tmp_path):
+    import shutil
+
+    from indexer.site import Site
+    from indexer.sync import reindex
+    from search.doctable import DocTable
+    from tests.conftest import CONTENT
+
+    site_dir = tmp_path / "site"
+    shutil.copytree(CONTENT, site_dir)
+    reindex(Site.load(site_dir), tmp_path / "index")
+    pages = sorted((site_dir / "user" / "pages").rglob("*.ru.md"))[:3]
+    for page in pages:  # edited pages: their old documents deleted, new ones in a second segment
+        page.write_text(page.read_text(encoding="utf-8") + "\nЕщё строка.\n", encoding="utf-8")
+    reindex(Site.load(site_dir), tmp_path / "index")
+    ix = store.open_index(tmp_path / "index")
+    try:
+        with ix.reader() as reader:
+            assert reader.has_deletions() and len(reader.leaf_readers()) > 1
+            table = DocTable(reader)
+            live = [d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
+            stored = {d: reader.stored_fields(d) for d in live}
+            for d in live:
+                assert table.in_folder(d) == [o for o in live if stored[o]["folder"] == stored[d]["folder"]]
+                assert table.copies(d) == [o for o in live if stored[o]["same_text"] == stored[d]["same_text"]]
+            assert any(len(table.in_folder(d)) == 3 for d in live)
+    finally:
+        ix.close()
