@@ -67,7 +67,7 @@ bench-relevance: $(STAMP)
 	$(BIN)/python -m benchmarks.relevance --no-baseline --queries benchmarks/relevance/queries-holdout.tsv
 
 # Speed at scale: Poisk beside tantivy, SQLite FTS5 and PostgreSQL on synthetic archives of 1k, 10k and 100k pages,
-# in-process and over HTTP (not part of make test; the 100k size takes about half an hour).
+# in-process and over HTTP (not part of make test; about 25 minutes, most of it the 100k size).
 WRK := command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 POSTGRES := command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 	|| { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }
