@@ -62,6 +62,10 @@ def create(engine: str, path: str):
     if engine == "tantivy":
         index = tantivy_index(path)
         searcher = index.searcher()
+    elif engine == "postgres":
+        import psycopg
+
+        from benchmarks import postgres
 
     def app(environ, start_response):
         params = parse_qs(environ.get("QUERY_STRING", ""))
@@ -71,10 +75,6 @@ def create(engine: str, path: str):
                 local.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             body = fts5_search(local.db, lang, q)
         elif engine == "postgres":
-            import psycopg
-
-            from benchmarks import postgres
-
             if not hasattr(local, "db"):
                 local.db = psycopg.connect(path, autocommit=True)
             body = postgres.search(local.db, lang, q)

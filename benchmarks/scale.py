@@ -311,9 +311,7 @@ def bench_http(site: Path, results: dict, queries, workers: int, postgres_pid: i
                 [sys.executable, "-m", "web.cli", "serve", "--content", str(site), "--index",
                  str(results["poisk"]["index"]), "--port", str(port), "--workers", str(workers)],
                 port, queries, {"POISK_RATE_LIMIT": "", **env}, rate=rate)
-    for engine in ("fts5", "tantivy", "postgres"):
-        if engine not in results:
-            continue
+    for engine in (e for e in BASELINES if e in results):
         for label, rate in (("http", None), ("http_paced", PACED_RATE)):
             port = free_port()
             results[engine][label] = http_load(
@@ -364,7 +362,7 @@ def main(argv=None) -> int:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n, results in rows:
         base = results["poisk"]["q"][2]
-        order = ["poisk", "poisk, answer cache off", "fts5", "tantivy", "postgres"]
+        order = ["poisk", "poisk, answer cache off", *BASELINES]
         for engine, r in sorted(results.items(), key=lambda item: order.index(item[0]) if item[0] in order else 9):
             if "q" in r:
                 cells = [f"{n:,}", engine, f"{r['build_s']:.1f}", f"{n / r['build_s']:,.0f}",

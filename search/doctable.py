@@ -228,7 +228,7 @@ def _equal_codes(parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     for distinct, local in parts:
         out.append(codes[start + local.astype(np.int64)])
         start += len(distinct)
-    return np.concatenate(out).astype(np.int64)
+    return np.concatenate(out)
 
 
 def _encode(values: list) -> tuple[np.ndarray, list]:

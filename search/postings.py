@@ -82,7 +82,7 @@ def _cost(found: Postings) -> int:
     if found.positions is not None:
         size += sum(a.nbytes for a in found.positions)
     if found.values is not None:
-        size += sum(len(v) + _BYTES_HEADER + 8 for v in found.values)  # + the list's pointer
+        size += sum(map(len, found.values)) + len(found.values) * (_BYTES_HEADER + 8)  # + the list's pointer
     return size
 
 

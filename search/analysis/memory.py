@@ -18,7 +18,7 @@ import weakref
 DEFAULT_WORDS = 200_000
 
 _words = DEFAULT_WORDS
-_memories: "weakref.WeakSet[Memory]" = weakref.WeakSet()
+_memories: "weakref.WeakValueDictionary[int, Memory]" = weakref.WeakValueDictionary()
 _lock = threading.Lock()
 
 
@@ -30,15 +30,10 @@ class Memory(dict):
     def __init__(self):
         super().__init__()
         with _lock:
-            _memories.add(self)
+            _memories[id(self)] = self
 
     def full(self) -> bool:
         return len(self) >= _words
-
-    def __hash__(self):  # to be a member of the registry; memories are compared by identity
-        return id(self)
-
-    __eq__ = object.__eq__
 
 
 def words() -> int:
@@ -53,7 +48,7 @@ def set_words(count: int) -> None:
         raise ValueError(f"word memory must be at least 1 word, not {count}")
     _words = count
     with _lock:
-        memories = list(_memories)
+        memories = list(_memories.values())
     for memory in memories:
         if len(memory) > count:
             memory.clear()
@@ -70,7 +65,7 @@ def memoized(func):
         except KeyError:
             pass
         value = func(*args)
-        if len(memory) >= _words:
+        if memory.full():
             memory.clear()
         memory[args] = value
         return value

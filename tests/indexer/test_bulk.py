@@ -30,18 +30,25 @@ def _documents(site_dir: Path) -> list[dict]:
     return [to_document(p) for p in pages if p is not None]
 
 
+def _each_posting(r, path_of: dict, read) -> dict:
+    """Each term's ``(page path, *read(matcher))`` for its postings, in the order Whoosh has them."""
+    out = {}
+    for fieldname, text in r.all_terms():
+        m = r.postings(fieldname, text)
+        found = []
+        while m.is_active():
+            found.append((path_of[m.id()], *read(m)))
+            m.next()
+        out[(fieldname, text)] = found
+    return out
+
+
 def _contents(ix) -> dict:
     """Every posting (by page path), field length, stored field and column value of an index."""
     with ix.reader() as r:
         path_of = {d: f["path"] for d, f in r.iter_docs()}
-        postings = {}
-        for fieldname, text in r.all_terms():
-            m = r.postings(fieldname, text)
-            found = []
-            while m.is_active():
-                found.append((path_of[m.id()], m.weight(), m.value()))
-                m.next()
-            postings[(fieldname, text)] = sorted(found)
+        postings = {term: sorted(found) for term, found in
+                    _each_posting(r, path_of, lambda m: (m.weight(), m.value())).items()}
         # (Whoosh reads an absent length as None from a segment with the field's length column, 0 from one without.)
         lengths = {(fn, path_of[d]): r.doc_field_length(d, fn) or 0 for fn in r.schema.scorable_names() for d in path_of}
         stored = {f["path"]: f for _, f in r.iter_docs()}
@@ -58,17 +65,10 @@ def _block_statistics(ix) -> dict:
     """Each term's statistics and, posting by posting, its block's (what Whoosh uses to skip blocks)."""
     with ix.reader() as r:
         path_of = {d: f["path"] for d, f in r.iter_docs()}
-        out = {}
-        for fieldname, text in r.all_terms():
-            info = r.term_info(fieldname, text)
-            m = r.postings(fieldname, text)
-            blocks = []
-            while m.is_active():
-                blocks.append((path_of[m.id()], m.block_max_weight(), m.block_min_length(), m.block_max_length()))
-                m.next()
-            out[(fieldname, text)] = ((info.weight(), info.doc_frequency(), info.min_length(), info.max_length(),
-                                       info.max_weight()), blocks)
-    return out
+        blocks = _each_posting(r, path_of, lambda m: (m.block_max_weight(), m.block_min_length(), m.block_max_length()))
+        infos = {term: r.term_info(*term) for term in blocks}
+    return {term: ((info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight()),
+                   blocks[term]) for term, info in infos.items()}
 
 
 def _plain_schema():
