@@ -1,6 +1,7 @@
 """The widget in real Chromium, embedded by a host page on another origin under a strict CSP."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, AXE
 
@@ -70,10 +71,13 @@ def test_year_chips_narrow_the_results(page, widget_setup):
     chips.nth(1).wait_for(timeout=10_000)
     year = chips.nth(1).inner_text().split()[0]
     chips.nth(1).click()
+    # Waits for the narrowed list (not an empty one mid-render), then for the chip's state, which can
+    # come a moment later (seen failing once in CI while another job loaded the machine).
     page.wait_for_function(
-        "y => [...document.querySelector('poisk-search').shadowRoot.querySelectorAll('.date')].every(d => d.textContent.startsWith(y))",
+        "y => { const dates = [...document.querySelector('poisk-search').shadowRoot.querySelectorAll('.date')];"
+        " return dates.length > 0 && dates.every(d => d.textContent.startsWith(y)); }",
         arg=year, timeout=10_000)
-    assert chips.nth(1).get_attribute("aria-pressed") == "true"
+    expect(chips.nth(1)).to_have_attribute("aria-pressed", "true", timeout=10_000)
 
 
 def test_correction_notice(page, widget_setup):
