@@ -3,8 +3,10 @@
 Whoosh's writer sends every posting through an external sort: pickled into runs on disk once
 its memory estimate is passed, read back and merged, then each posting's field length looked
 up in a column — most of a large build's time. A full build knows its documents arrive in
-order and fit in memory, so here the postings of each term are gathered in compact arrays and
-handed to the codec term by term, with the field lengths read once per field. The segments are
+order and fit in memory, so here each document's postings are appended to flat arrays per field
+(a handful of C-level calls per field, none per posting), sorted by term once when the segment is
+written and handed to the codec term by term and block by block, with the field lengths read
+once per field. The segments are
 written by Whoosh's own codec through its classic writer interface (``SegmentWriter``,
 ``FieldWriter.start_term/add/finish_term``, ``_commit_toc``, as its ``MpWriter`` does), so any
 Whoosh distribution reads and updates them.
@@ -16,9 +18,12 @@ import os
 import queue
 import traceback
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, islice
 
+import numpy as np
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
@@ -32,52 +37,164 @@ SEGMENT_MB = 768
 # faster than Whoosh's 3 for 1-2 % more bytes.
 ZLIB_LEVEL = 1
 
-# Rough bytes per term beyond its postings (dict entry, key, three arrays).
-_TERM_BYTES = 360
+# Rough bytes of a new term beyond its postings (its dict entry and key), of a posting beside its
+# value (term number, weight, end of value) and of a document in a field.
+_TERM_BYTES, _POSTING_BYTES, _DOC_BYTES = 120, 12, 8
+
+# How many postings at a time are turned into Python objects when a segment is written.
+_WRITE_CHUNK = 1 << 18
+
+
+class FieldPostings:
+    """One field's postings in the order documents were added, in flat arrays.
+
+    A term gets a number when first seen; a posting is its term's number, its weight and the end
+    of its encoded value in ``values``; each document adds its number and how many postings it
+    has. No Python code runs per posting here: a document's postings arrive as lists.
+    """
+
+    __slots__ = ("numbers", "terms", "weights", "ends", "values", "docs", "counts")
+
+    def __init__(self):
+        self.numbers: dict[str, int] = {}
+        self.terms, self.weights, self.ends = array("i"), array("f"), array("I")
+        self.values = bytearray()
+        self.docs, self.counts = array("i"), array("i")
+
+    def add(self, docnum: int, terms: list[str], weights: list, values: list[bytes]) -> int:
+        """Add one document's postings (``terms`` distinct); return about how many bytes they take."""
+        numbers = self.numbers
+        found = list(map(numbers.get, terms))
+        new = 0
+        if None in found:
+            at = found.index(None)
+            try:
+                while True:  # (found by list.index: a document's terms are mostly known)
+                    found[at] = numbers[terms[at]] = len(numbers)
+                    new += 1
+                    at = found.index(None, at + 1)
+            except ValueError:
+                pass
+        joined = b"".join(values)
+        self.terms.extend(found)
+        self.weights.extend(weights)
+        self.ends.extend(islice(accumulate(map(len, values), initial=len(self.values)), 1, None))
+        self.values += joined
+        self.docs.append(docnum)
+        self.counts.append(len(terms))
+        return new * _TERM_BYTES + len(terms) * _POSTING_BYTES + len(joined) + _DOC_BYTES
+
+    def by_term(self) -> Iterator[tuple[bytes, list[int], list[float], list[bytes]]]:
+        """Yield (term, document numbers, weights, values) of each term, terms in byte order."""
+        names = [t.encode("utf-8", "surrogateescape") for t in self.numbers]
+        ordered = sorted(range(len(names)), key=names.__getitem__)
+        rank = np.empty(len(names), np.int32)
+        rank[ordered] = np.arange(len(names), dtype=np.int32)
+        ranks = rank[np.frombuffer(self.terms, np.int32)]
+        order = np.argsort(ranks, kind="stable")  # by term, each term's postings in document order
+        ends_at = np.cumsum(np.bincount(ranks, minlength=len(names))).tolist()  # past each term's last posting
+        del ranks, rank
+        docs = np.repeat(np.frombuffer(self.docs, np.int32), np.frombuffer(self.counts, np.int32))
+        weights = np.frombuffer(self.weights, np.float32)
+        ends = np.frombuffer(self.ends, np.uint32)
+        starts = np.concatenate((np.zeros(1, np.uint32), ends[:-1]))
+        values = bytes(self.values)
+        term = done = 0
+        while term < len(names):
+            # Whole terms, about _WRITE_CHUNK postings at a time (or one larger term).
+            last = max(term + 1, bisect_right(ends_at, done + _WRITE_CHUNK, lo=term))
+            chunk = order[done:ends_at[last - 1]]
+            chunk_docs, chunk_weights = docs[chunk].tolist(), weights[chunk].tolist()
+            chunk_values = list(map(values.__getitem__, map(slice, starts[chunk].tolist(), ends[chunk].tolist())))
+            at = 0
+            for t in range(term, last):
+                size = ends_at[t] - done - at
+                yield names[ordered[t]], chunk_docs[at:at + size], chunk_weights[at:at + size], chunk_values[at:at + size]
+                at += size
+            term, done = last, ends_at[last - 1]
 
 
 class MemoryPool:
-    """The postings of one segment by field and term, in the order documents were added.
-
-    Stands in for Whoosh's ``PostingPool``: the writer calls ``add`` for every posting and
-    ``cleanup`` when it closes the segment; ``_write_postings`` reads the postings back.
-    Each term keeps its document numbers, weights and the ends of its encoded values in arrays
-    and the values themselves in one byte string.
-    """
+    """The postings of one segment by field, held in memory (where Whoosh's ``PostingPool`` sorts
+    them through files on disk)."""
 
     def __init__(self):
-        self.fields: dict[str, dict[bytes, tuple]] = {}
+        self.fields: dict[str, FieldPostings] = {}
         self.size = 0
-        self._name: str | None = None  # the field of the last posting, and its terms
-        self._terms: dict[bytes, tuple] = {}
 
-    def add(self, item) -> None:
-        fieldname, tbytes, docnum, weight, vbytes = item
-        if fieldname != self._name:  # a document's postings come field by field
-            self._name = fieldname
-            self._terms = self.fields.setdefault(fieldname, {})
-        entry = self._terms.get(tbytes)
-        if entry is None:
-            entry = self._terms[tbytes] = (array("i"), array("f"), array("I"), bytearray())
-            self.size += _TERM_BYTES + len(tbytes)
-        entry[0].append(docnum)
-        entry[1].append(weight)
-        values = entry[3]
-        if vbytes:
-            values += vbytes
-            self.size += len(vbytes)
-        entry[2].append(len(values))
-        self.size += 12
+    def add(self, fieldname: str, docnum: int, terms: list[str], weights: list, values: list[bytes]) -> None:
+        """Add one document's postings in one field."""
+        postings = self.fields.get(fieldname)
+        if postings is None:
+            postings = self.fields[fieldname] = FieldPostings()
+        self.size += postings.add(docnum, terms, weights, values)
 
     def cleanup(self) -> None:
-        self.fields, self._name, self._terms = {}, None, {}
+        self.fields = {}
         self.size = 0
+
+
+def _postings(field, value) -> tuple[list[str], list[int], list, list[bytes]]:
+    """Return the (terms, frequencies, weights, encoded values) ``field`` indexes for ``value``."""
+    columns = getattr(field.format, "word_columns", None)
+    found = columns(value, field.analyzer) if columns else None
+    if found is not None:
+        return found
+    items = list(field.index(value))
+    if not items:
+        return [], [], [], []
+    terms, freqs, weights, values = map(list, zip(*items))
+    # Whoosh's terms are bytes; ours are text until the segment is written (the same bytes then).
+    return [t.decode("utf-8", "surrogateescape") for t in terms], freqs, weights, values
+
+
+def add_document(writer: SegmentWriter, fields: dict) -> None:
+    """Do what ``writer.add_document(**fields)`` does, handing each field's postings to the pool at once.
+
+    Whoosh's method (the classic API, the same in whoosh3 and whoosh-reloaded) hands them over a
+    posting at a time; the stored values, lengths and columns go to its per-document writer as there.
+    """
+    writer._check_state()
+    schema, perdoc, pool, docnum = writer.schema, writer.perdocwriter, writer.pool, writer.docnum
+    docboost = writer._doc_boost(fields)
+    names = sorted(name for name in fields if not name.startswith("_"))
+    writer._check_fields(schema, names)
+    perdoc.start_doc(docnum)
+    try:
+        for name in names:
+            value = fields.get(name)
+            if value is None:
+                continue
+            fieldobj = schema[name]
+            length = 0
+            if fieldobj.indexed:
+                boost = writer._field_boost(fields, name, docboost)
+                terms, freqs, weights, values = _postings(fieldobj, value)
+                if boost != 1.0:
+                    weights = [weight * boost for weight in weights]
+                if fieldobj.scorable:
+                    length = sum(freqs)
+                pool.add(name, docnum, terms, weights, values)
+            stored = fields.get(f"_stored_{name}", value)
+            perdoc.add_field(name, fieldobj, stored if fieldobj.stored else None, length)
+            column = fieldobj.column_type
+            if column and stored is not None:
+                perdoc.add_column_value(name, column, fieldobj.to_column_value(stored))
+    except ValueError:
+        perdoc.cancel_doc()
+        raise
+    perdoc.finish_doc()
+    writer._added = True
+    writer.docnum += 1
 
 
 class SegmentBuilder:
     """Write documents into as many new segments of ``ix`` as the memory budget asks for."""
 
     def __init__(self, ix, segment_mb: float = SEGMENT_MB):
+        unsupported = [name for name, f in ix.schema.items() if f.vector or f.separate_spelling()]
+        if unsupported:
+            raise ValueError(f"bulk builds write no term vectors or spelling fields: {', '.join(unsupported)}")
         self.ix = ix
         self.limit = segment_mb * 1024 * 1024
         self.segments: list = []
@@ -87,7 +204,7 @@ class SegmentBuilder:
         if self.writer is None:
             self.writer = SegmentWriter(self.ix, _lk=False, compound=False, codec=W3Codec(compression=ZLIB_LEVEL))
             self.writer.pool = MemoryPool()
-        self.writer.add_document(**document)
+        add_document(self.writer, document)
         if self.writer.pool.size >= self.limit:
             self.flush()
 
@@ -120,7 +237,6 @@ def _write_postings(writer) -> None:
     common = []
     try:
         for fieldname in sorted(pool.fields):
-            terms = pool.fields[fieldname]
             fieldobj = schema[fieldname]
             if lengths is not None:
                 # What Whoosh's add_postings would look up for every posting, once per document.
@@ -128,24 +244,20 @@ def _write_postings(writer) -> None:
             else:
                 dfl = [0] * doccount
             fw.start_field(fieldname, fieldobj)
-            add = fw.add
+            fill = _block_filler(fw)
             positional = plain_positions(fieldobj.format)
-            for tbytes in sorted(terms):
-                docs, weights, ends, values = terms[tbytes]
+            for tbytes, docs, weights, values in pool.fields[fieldname].by_term():
                 fw.start_term(tbytes)
-                start = 0
-                encoded = bytes(values)  # one copy; its slices are the postings' values
-                for docnum, weight, end in zip(docs, weights, ends):
-                    add(docnum, weight, encoded[start:end], dfl[docnum])
-                    start = end
+                fill(docs, weights, values, list(map(dfl.__getitem__, docs)))
                 fw.finish_term()
                 if len(docs) >= hot.MIN_POSTINGS:
-                    arrays = {"ids": docs, "weights": weights}
+                    arrays = {"ids": np.array(docs, np.int32), "weights": np.array(weights, np.float32)}
                     if positional and len(docs) >= hot.MIN_POSITIONS:
-                        decoded = decode_positions(values, ends)
+                        decoded = decode_positions(b"".join(values), list(accumulate(map(len, values))))
                         if decoded is not None:
                             arrays["counts"], arrays["positions"] = decoded
                     common.append((fieldname, tbytes, arrays))
+            pool.fields[fieldname] = None  # its arrays can go
             fw.finish_field()
         fw.close()
     finally:
@@ -155,6 +267,47 @@ def _write_postings(writer) -> None:
     segment = writer.newsegment
     hot.write(os.path.join(writer.storage.folder, segment.make_filename(hot.EXTENSION)), common)
     pool.cleanup()
+
+
+# What a W3 postings writer has to buffer and write blocks (the same in whoosh3 and whoosh-reloaded):
+# its block's _ids, _weights, _values, _maxweight, _minlength and _maxlength are set by _new_block.
+_BLOCK_WRITER = ("_blocklimit", "_byteids", "_new_block", "_write_block")
+
+
+def _block_filler(fw) -> Callable[[list, list, list, list], None]:
+    """Return a function handing one term's postings to ``fw``, as ``fw.add`` would one by one.
+
+    With the W3 codec's postings writer, each block of up to ``blocklimit`` postings is set
+    in its buffer at once (with the statistics ``add_posting`` keeps: the largest weight, the
+    smallest and largest non-zero field length) and written as ``add_posting`` writes it; the last
+    block stays buffered for ``finish_term``. Another writer gets the postings one by one.
+    """
+    writer = getattr(fw, "_postwriter", None)
+    if writer is None or not all(hasattr(writer, name) for name in _BLOCK_WRITER) or writer._byteids:
+        add = fw.add
+
+        def one_by_one(docs, weights, values, lengths):
+            for posting in zip(docs, weights, values, lengths):
+                add(*posting)
+
+        return one_by_one
+    limit = writer._blocklimit
+
+    def by_block(docs, weights, values, lengths):
+        for start in range(0, len(docs), limit):
+            if start:
+                writer._write_block()
+            end = start + limit
+            writer._ids = array("I", docs[start:end])
+            block_weights = weights[start:end]
+            writer._weights = array("f", block_weights)
+            writer._values = list(filter(None, values[start:end]))
+            writer._maxweight = max(0, max(block_weights))
+            counted = list(filter(None, lengths[start:end]))
+            writer._minlength = min(counted) if counted else None
+            writer._maxlength = max(counted) if counted else 0
+
+    return by_block
 
 
 @dataclass

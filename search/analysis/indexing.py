@@ -9,6 +9,10 @@ each word's keys and :class:`StopFilter`'s test and renumbering, in the order th
 would run, on one shared token as they share it. Chains with any other filter run as composed.
 """
 
+from collections import Counter
+from itertools import chain as _chain, count
+from operator import attrgetter
+
 from whoosh import formats
 from whoosh.analysis import StopFilter, Token
 from whoosh.analysis.analyzers import CompositeAnalyzer
@@ -26,9 +30,9 @@ class _Splits:
     """The words and positions the tokenizer makes of recent texts."""
 
     def __init__(self):
-        self._recent: dict[tuple, list[tuple[str, int]]] = {}
+        self._recent: dict[tuple, tuple[list[str], list[int]]] = {}
 
-    def __call__(self, tokenizer: WordTokenizer, value: str) -> list[tuple[str, int]]:
+    def __call__(self, tokenizer: WordTokenizer, value: str) -> tuple[list[str], list[int]]:
         key = (value, tokenizer.join)
         words = self._recent.get(key)
         if words is None:
@@ -77,7 +81,7 @@ class IndexingChain(CompositeAnalyzer):
         if plan is None:
             return None
         return [key for key, _ in _run(self, plan, split_words(value, self.items[0].join), "index", False, False,
-                                        PAIRS, remember=False)]
+                                       PAIRS, remember=False)]
 
     def collect(self, value: str, positions: bool) -> dict | None:
         """Return an index-mode run's keys with their positions (or counts), in order of first
@@ -107,12 +111,17 @@ def _compile(items) -> list | None:
 
 
 class _Word:
-    """What a chain makes of one word: its keys grouped by the stop filter's survivors."""
+    """What a chain makes of one word: its keys grouped by the stop filter's survivors, and all its keys."""
 
-    __slots__ = ("groups", "proper")
+    __slots__ = ("groups", "keys", "proper")
 
     def __init__(self, groups, proper):
         self.groups, self.proper = groups, proper
+        self.keys = tuple(key for group in groups for key in group)
+
+
+_GROUPS, _KEYS, _PROPER = attrgetter("groups"), attrgetter("keys"), attrgetter("proper")
+_flatten = _chain.from_iterable
 
 
 def _word(plan, text: str, mode: str, proper: bool, positions: bool, removestops: bool) -> _Word:
@@ -161,45 +170,79 @@ PAIRS, POSITIONS, COUNTS = 0, 1, 2
 
 
 def _run(chain, plan, words, mode: str, positions: bool, removestops: bool, collect: int, remember: bool = True):
-    """Return the chain's keys for the tokenizer's ``words``, collected as ``collect`` says.
+    """Return the chain's keys for the tokenizer's ``words`` (words and positions), collected as ``collect`` says.
 
     What each new word becomes is remembered, unless ``remember`` is false (a caller with a memory of its own).
     """
+    texts, places = words
+    made = _made(chain, plan, texts, mode, positions, removestops, remember)
+    if collect == COUNTS:
+        return Counter(_flatten(map(_KEYS, made)))
+    if positions and any(kind and item.renumber for kind, item in plan):
+        # A renumbering stop filter gives its survivors the positions that follow the first one's.
+        groups = list(_flatten(map(_GROUPS, made)))
+        if not groups:
+            return [] if collect == PAIRS else {}
+        first = places[next(i for i, word in enumerate(made) if word.groups)]
+        keys = list(_flatten(map(_KEYS, made)))
+        if len(keys) == len(groups):  # one key a position: the usual case
+            pairs = zip(keys, count(first))
+        else:
+            pairs = ((key, at) for at, group in enumerate(groups, first) for key in group)
+    else:
+        pairs = ((key, pos) for word, pos in zip(made, places) for group in word.groups for key in group)
+    if collect == PAIRS:
+        return list(pairs)
+    out: dict[str, list[int]] = {}
+    for key, at in pairs:
+        found = out.get(key)
+        if found is None:
+            out[key] = [at]
+        else:
+            found.append(at)
+    return out
+
+
+def _made(chain, plan, texts: list[str], mode: str, positions: bool, removestops: bool, remember: bool) -> list[_Word]:
+    """Return what the chain makes of each of ``texts``, from its memory where it has them.
+
+    A word comes with the proper-name mark its predecessor left on the shared token: it is looked
+    up by the mark it carries in. The mark is rarely set, so all words are first looked up as
+    unmarked, and only a text with a marking word is walked again (none is looked for until the
+    chain has made one).
+    """
     memories = chain.__dict__.setdefault("_words", {})
-    # What each word becomes, by the proper-name mark the token carries in (False, True).
     by_mark = memories.setdefault((mode, removestops), (Memory(), Memory()))
-    renumber = positions and any(kind and item.renumber for kind, item in plan)
-    proper = False
-    counter = None
-    out = [] if collect == PAIRS else {}
-    for text, pos in words:
+
+    def make(text: str, proper: bool) -> _Word:
         memory = by_mark[proper]
         word = memory.get(text)
         if word is None:
             word = _word(plan, text, mode, proper, positions, removestops)
+            if word.proper:
+                chain._marks = True
             if remember:
                 if memory.full():
                     memory.clear()
                 memory[text] = word
-        proper = word.proper
-        for group in word.groups:
-            if renumber:
-                counter = pos if counter is None else counter + 1
-                at = counter
-            else:
-                at = pos
-            for key in group:
-                if collect == POSITIONS:
-                    places = out.get(key)
-                    if places is None:
-                        out[key] = [at]
-                    else:
-                        places.append(at)
-                elif collect == COUNTS:
-                    out[key] = out.get(key, 0) + 1
-                else:
-                    out.append((key, at))
-    return out
+        return word
+
+    made = list(map(by_mark[False].get, texts))
+    if None in made:
+        at = made.index(None)
+        try:
+            while True:  # (found by list.index: most words are remembered)
+                made[at] = make(texts[at], False)
+                at = made.index(None, at + 1)
+        except ValueError:
+            pass
+    if chain.__dict__.get("_marks") and any(map(_PROPER, made)):
+        proper = False
+        for i, text in enumerate(texts):
+            if proper:
+                made[i] = make(text, True)
+            proper = made[i].proper
+    return made
 
 
 class _Replay:
@@ -223,29 +266,51 @@ class _Replay:
 # Whoosh's formats turn an analyser's tokens into postings: a word's positions (or count) and
 # weight, counted from the tokens. These take the positions or counts from an IndexingChain's
 # run directly (the same numbers; every token's boost is 1) and are Whoosh's own otherwise.
+# ``word_columns`` gives what ``word_values`` gives as four lists, for a writer that takes a
+# document's postings at once.
 
 def _plain(value, analyzer, kwargs) -> bool:
     return isinstance(value, str) and isinstance(analyzer, IndexingChain) and kwargs.get("mode") == "index" \
         and set(kwargs) <= {"mode"}
 
 
+def _weights(freqs: list[int], boost: float) -> list:
+    return freqs if boost == 1.0 else [float(freq) * boost for freq in freqs]
+
+
 class IndexingPositions(formats.Positions):
     """Whoosh's Positions format, fed by an IndexingChain's positions when indexing."""
 
-    def word_values(self, value, analyzer, **kwargs):
-        found = analyzer.collect(value, True) if _plain(value, analyzer, kwargs) else None
+    def word_columns(self, value, analyzer) -> tuple[list, list, list, list] | None:
+        """Return the (words, frequencies, weights, encoded values) of ``word_values`` as four lists,
+        or None when ``analyzer`` cannot run in one loop."""
+        found = analyzer.collect(value, True) if _plain(value, analyzer, {"mode": "index"}) else None
         if found is None:
+            return None
+        freqs = list(map(len, found.values()))
+        return list(found), freqs, _weights(freqs, self.field_boost), list(map(self.encode, found.values()))
+
+    def word_values(self, value, analyzer, **kwargs):
+        columns = self.word_columns(value, analyzer) if _plain(value, analyzer, kwargs) else None
+        if columns is None:
             return super().word_values(value, analyzer, **kwargs)
-        fb, encode = self.field_boost, self.encode
-        return [(w, len(places), float(len(places)) * fb, encode(places)) for w, places in found.items()]
+        return list(zip(*columns))
 
 
 class IndexingFrequency(formats.Frequency):
     """Whoosh's Frequency format, fed by an IndexingChain's counts when indexing."""
 
-    def word_values(self, value, analyzer, **kwargs):
-        found = analyzer.collect(value, False) if _plain(value, analyzer, kwargs) else None
+    def word_columns(self, value, analyzer) -> tuple[list, list, list, list] | None:
+        """Return the (words, frequencies, weights, encoded values) of ``word_values`` as four lists,
+        or None when ``analyzer`` cannot run in one loop."""
+        found = analyzer.collect(value, False) if _plain(value, analyzer, {"mode": "index"}) else None
         if found is None:
+            return None
+        freqs = list(found.values())
+        return list(found), freqs, _weights(freqs, self.field_boost), list(map(pack_uint, freqs))
+
+    def word_values(self, value, analyzer, **kwargs):
+        columns = self.word_columns(value, analyzer) if _plain(value, analyzer, kwargs) else None
+        if columns is None:
             return super().word_values(value, analyzer, **kwargs)
-        fb = self.field_boost
-        return [(w, freq, float(freq) * fb, pack_uint(freq)) for w, freq in found.items()]
+        return list(zip(*columns))

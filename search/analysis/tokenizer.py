@@ -80,20 +80,38 @@ def dehyphenate(text: str) -> str:
     return WORD.sub(lambda m: _SPLIT.sub("", m.group(0)), text)
 
 
-def split_words(value: str, join: bool = True) -> list[tuple[str, int]]:
-    """Return the (word, position) pairs that an index-mode run of ``WordTokenizer(join)`` yields."""
-    out = []
-    pos = 0
-    for word in WORD.findall(value):
-        if word.isalnum() or not _SPLIT.search(word):  # [^\W_] is what isalnum() accepts
-            out.append((word, pos))
+def split_words(value: str, join: bool = True) -> tuple[list[str], list[int]]:
+    """Return the words and positions that an index-mode run of ``WordTokenizer(join)`` yields."""
+    words = WORD.findall(value)
+    plain = list(map(str.isalnum, words))  # [^\W_] is what isalnum() accepts: no hyphen, no apostrophe
+    try:
+        at = plain.index(False)
+    except ValueError:
+        return words, list(range(len(words)))
+    out, positions = words[:at], list(range(at))
+    pos = at
+    while True:
+        word = words[at]
+        if not _SPLIT.search(word):
+            out.append(word)
+            positions.append(pos)
             pos += 1
-            continue
-        parts = [p for i, p in enumerate(_SPLIT.split(word)) if p]
-        parts = [p for i, p in enumerate(parts) if i == 0 or p.lower() not in KAZAKH_SUFFIX_PARTS]
-        if len(parts) > 1 and join:
-            out.append(("".join(parts), pos))
-        for piece in parts:
-            out.append((piece, pos))
-            pos += 1
-    return out
+        else:
+            parts = [p for p in _SPLIT.split(word) if p]
+            parts = [p for i, p in enumerate(parts) if i == 0 or p.lower() not in KAZAKH_SUFFIX_PARTS]
+            if len(parts) > 1 and join:
+                out.append("".join(parts))
+                positions.append(pos)
+            out += parts
+            positions += range(pos, pos + len(parts))
+            pos += len(parts)
+        try:
+            following = plain.index(False, at + 1)
+        except ValueError:
+            following = len(words)
+        out += words[at + 1:following]  # plain words between this one and the next
+        positions += range(pos, pos + following - at - 1)
+        pos += following - at - 1
+        if following == len(words):
+            return out, positions
+        at = following

@@ -1,12 +1,12 @@
 """Indexing runs a chain without its generators: the tokens must be exactly the composed chain's."""
 
 import pytest
-from whoosh.analysis import StopFilter
+from whoosh.analysis import Filter, StopFilter
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from indexer.frontmatter_yaml import split_page
 from search.analysis.chains import _FACTORIES, analyzer_for
-from search.analysis.filters import MinLengthFilter, NormalizeFilter, PerWord
+from search.analysis.filters import MinLengthFilter, NormalizeFilter, PerWord, ProperNameFilter
 from search.analysis.indexing import IndexingChain
 from search.analysis.tokenizer import WordTokenizer, split_words
 from tests.conftest import CORPUS
@@ -18,6 +18,7 @@ TRICKY = [
     "--- - – — -x x- a-b-c-d ү-і ",
     "",
     "ёлка Ёж ЁЛКА ІІ ii 12-13 13–14 ½ ² x²",
+    "Врачи из Семей и Орал приехали в Семей; Орал Семей ОРАЛ орал",  # listed place names: marked as proper
 ]
 
 
@@ -46,6 +47,20 @@ def test_an_indexing_run_gives_the_composed_chains_tokens(key):
             assert _tokens(fast, text, mode="index", **options) == _tokens(composed, text, mode="index", **options)
 
 
+@pytest.mark.parametrize("key", sorted(_FACTORIES, key=str))
+def test_collected_positions_and_counts_are_the_composed_chains(key):
+    composed = _FACTORIES[key]()
+    fast = IndexingChain(*composed.items)
+    for text in TRICKY + _corpus_texts():
+        positions, counts = {}, {}
+        for t in composed(text, mode="index", positions=True):
+            positions.setdefault(t.text, []).append(t.pos)
+        for t in composed(text, mode="index"):
+            counts[t.text] = counts.get(t.text, 0) + 1
+        assert fast.collect(text, True) == positions
+        assert fast.collect(text, False) == counts
+
+
 @pytest.mark.parametrize("options", [{"mode": "query", "positions": True}, {"mode": "index", "chars": True, "positions": True},
                                      {"mode": "index", "removestops": False, "positions": True}])
 def test_other_runs_are_the_composed_chain(options):
@@ -67,6 +82,27 @@ def test_a_chain_with_another_kind_of_filter_runs_as_composed():
     assert [t.text for t in chain("Ab c Dd", mode="index")] == ["ab", "dd"]
 
 
+class _MarkedUpper(Filter):
+    """Upper-cases a word that arrives marked as a proper name (the mark a previous word left)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if getattr(t, "proper", False):
+                t.text = t.text.upper()
+            yield t
+
+
+def test_the_proper_name_mark_a_word_leaves_reaches_the_next_word_as_in_the_composed_chain():
+    parts = (WordTokenizer(), PerWord(_MarkedUpper()), PerWord(ProperNameFilter(frozenset({"орал"}))))
+    fast, composed = IndexingChain(*parts), CompositeAnalyzer(*parts)
+    text = "из Орал приехали в Орал врачи орал"
+    want = [t.text for t in composed(text, mode="index")]
+    assert want == ["из", "Орал", "ПРИЕХАЛИ", "в", "Орал", "ВРАЧИ", "орал"]
+    for _ in range(2):  # the second time from the chain's memory
+        assert [t.text for t in fast(text, mode="index")] == want
+        assert fast.collect(text, False) == {word: want.count(word) for word in want}
+
+
 def test_a_stop_filter_that_renumbers_gives_the_next_positions():
     parts = (WordTokenizer(), PerWord(NormalizeFilter()), StopFilter(stoplist={"и", "the"}, minsize=1))
     fast, composed = IndexingChain(*parts), CompositeAnalyzer(*parts)
@@ -79,4 +115,5 @@ def test_a_stop_filter_that_renumbers_gives_the_next_positions():
 def test_split_words_is_what_the_tokenizer_yields(join):
     tokenizer = WordTokenizer(join)
     for text in TRICKY + _corpus_texts(60):
-        assert split_words(text, join) == [(t.text, t.pos) for t in tokenizer(text, positions=True, mode="index")]
+        words, positions = split_words(text, join)
+        assert list(zip(words, positions, strict=True)) == [(t.text, t.pos) for t in tokenizer(text, positions=True, mode="index")]
