@@ -139,6 +139,17 @@ def test_a_build_over_its_memory_budget_writes_more_segments_with_the_same_posti
     assert got["totals"] == expected["totals"]
 
 
+@pytest.mark.parametrize("chunk", [1, 7, 1000])
+def test_postings_written_a_few_at_a_time_are_the_same(tmp_path, corpus_docs, monkeypatch, chunk):
+    # A segment's postings become Python objects in chunks of whole terms; a large archive has many
+    # chunks, and a common term is larger than one.
+    expected = _contents(_whoosh_index(tmp_path, corpus_docs))
+    monkeypatch.setattr(bulk, "_WRITE_CHUNK", chunk)
+    ix, _ = _bulk_index(tmp_path, corpus_docs)
+    got = _contents(ix)
+    assert got["postings"] == expected["postings"] and got["lengths"] == expected["lengths"]
+
+
 # Builds in processes are started by fork(), which Poisk does only from a process without threads;
 # the test session has some (the browser tests' server and driver), so these run in a fresh one.
 
