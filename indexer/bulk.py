@@ -244,11 +244,10 @@ def _write_postings(writer) -> None:
             else:
                 dfl = [0] * doccount
             fw.start_field(fieldname, fieldobj)
-            fill = _block_filler(fw)
             positional = plain_positions(fieldobj.format)
             for tbytes, docs, weights, values in pool.fields[fieldname].by_term():
                 fw.start_term(tbytes)
-                fill(docs, weights, values, list(map(dfl.__getitem__, docs)))
+                _add_blocks(fw._postwriter, docs, weights, values, list(map(dfl.__getitem__, docs)))
                 fw.finish_term()
                 if len(docs) >= hot.MIN_POSTINGS:
                     arrays = {"ids": np.array(docs, np.int32), "weights": np.array(weights, np.float32)}
@@ -269,45 +268,27 @@ def _write_postings(writer) -> None:
     pool.cleanup()
 
 
-# What a W3 postings writer has to buffer and write blocks (the same in whoosh3 and whoosh-reloaded):
-# its block's _ids, _weights, _values, _maxweight, _minlength and _maxlength are set by _new_block.
-_BLOCK_WRITER = ("_blocklimit", "_byteids", "_new_block", "_write_block")
+def _add_blocks(writer, docs: list, weights: list, values: list, lengths: list) -> None:
+    """Give the W3 postings ``writer`` one term's postings, as its ``add_posting`` would take them one by one.
 
-
-def _block_filler(fw) -> Callable[[list, list, list, list], None]:
-    """Return a function handing one term's postings to ``fw``, as ``fw.add`` would one by one.
-
-    With the W3 codec's postings writer, each block of up to ``blocklimit`` postings is set
-    in its buffer at once (with the statistics ``add_posting`` keeps: the largest weight, the
-    smallest and largest non-zero field length) and written as ``add_posting`` writes it; the last
-    block stays buffered for ``finish_term``. Another writer gets the postings one by one.
+    Each block of up to ``blocklimit`` postings is set in its buffer at once (the same in whoosh3
+    and whoosh-reloaded), with the statistics ``add_posting`` keeps: the largest weight, the
+    smallest and largest non-zero field length; full blocks are written by the codec as
+    ``add_posting`` writes them, and the last stays buffered for ``finish_term``.
     """
-    writer = getattr(fw, "_postwriter", None)
-    if writer is None or not all(hasattr(writer, name) for name in _BLOCK_WRITER) or writer._byteids:
-        add = fw.add
-
-        def one_by_one(docs, weights, values, lengths):
-            for posting in zip(docs, weights, values, lengths):
-                add(*posting)
-
-        return one_by_one
     limit = writer._blocklimit
-
-    def by_block(docs, weights, values, lengths):
-        for start in range(0, len(docs), limit):
-            if start:
-                writer._write_block()
-            end = start + limit
-            writer._ids = array("I", docs[start:end])
-            block_weights = weights[start:end]
-            writer._weights = array("f", block_weights)
-            writer._values = list(filter(None, values[start:end]))
-            writer._maxweight = max(0, max(block_weights))
-            counted = list(filter(None, lengths[start:end]))
-            writer._minlength = min(counted) if counted else None
-            writer._maxlength = max(counted) if counted else 0
-
-    return by_block
+    for start in range(0, len(docs), limit):
+        if start:
+            writer._write_block()
+        end = start + limit
+        writer._ids = array("I", docs[start:end])
+        block_weights = weights[start:end]
+        writer._weights = array("f", block_weights)
+        writer._values = list(filter(None, values[start:end]))
+        writer._maxweight = max(0, max(block_weights))
+        counted = list(filter(None, lengths[start:end]))
+        writer._minlength = min(counted) if counted else None
+        writer._maxlength = max(counted) if counted else 0
 
 
 @dataclass

@@ -158,7 +158,7 @@ class PerWord(Filter):
     def __init__(self, *filters: Filter, limit: int = 200_000):
         self.filters = filters
         self.limit = limit
-        self._memory: dict[tuple, tuple] = Memory()
+        self._memory: dict[tuple, tuple] = Memory(limit)
 
     def __eq__(self, other):
         return type(self) is type(other) and self.filters == other.filters
@@ -167,7 +167,7 @@ class PerWord(Filter):
         return {"filters": self.filters, "limit": self.limit}
 
     def __setstate__(self, state):
-        self.filters, self.limit, self._memory = state["filters"], state["limit"], Memory()
+        self.filters, self.limit, self._memory = state["filters"], state["limit"], Memory(state["limit"])
 
     def _run(self, token) -> tuple[tuple[str, bool], ...]:
         stream = iter([token.copy()])
@@ -182,9 +182,7 @@ class PerWord(Filter):
             out = memory.get(key)
             if out is None:
                 out = self._run(t)
-                if len(memory) >= self.limit or memory.full():
-                    memory.clear()
-                memory[key] = out
+                memory.keep(key, out)
             for text, proper in out:
                 t.text = text
                 t.proper = proper

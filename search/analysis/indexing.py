@@ -222,9 +222,7 @@ def _made(chain, plan, texts: list[str], mode: str, positions: bool, removestops
             if word.proper:
                 chain._marks = True
             if remember:
-                if memory.full():
-                    memory.clear()
-                memory[text] = word
+                memory.keep(text, word)
         return word
 
     made = list(map(by_mark[False].get, texts))
@@ -274,43 +272,46 @@ def _plain(value, analyzer, kwargs) -> bool:
         and set(kwargs) <= {"mode"}
 
 
-def _weights(freqs: list[int], boost: float) -> list:
-    return freqs if boost == 1.0 else [float(freq) * boost for freq in freqs]
+class _FromChain:
+    """A format's postings taken from an IndexingChain's run: ``positions`` says which it collects."""
+
+    positions: bool
+
+    def _counted(self, found: dict) -> tuple[list[int], list[bytes]]:
+        """Return each collected key's frequency and encoded value."""
+        raise NotImplementedError
+
+    def word_columns(self, value, analyzer) -> tuple[list, list, list, list] | None:
+        """Return the (words, frequencies, weights, encoded values) of ``word_values`` as four lists,
+        or None when ``analyzer`` cannot run in one loop."""
+        found = analyzer.collect(value, self.positions) if _plain(value, analyzer, {"mode": "index"}) else None
+        if found is None:
+            return None
+        freqs, values = self._counted(found)
+        boost = self.field_boost
+        return list(found), freqs, freqs if boost == 1.0 else [float(f) * boost for f in freqs], values
+
+    def word_values(self, value, analyzer, **kwargs):
+        columns = self.word_columns(value, analyzer) if _plain(value, analyzer, kwargs) else None
+        if columns is None:
+            return super().word_values(value, analyzer, **kwargs)
+        return list(zip(*columns))
 
 
-class IndexingPositions(formats.Positions):
+class IndexingPositions(_FromChain, formats.Positions):
     """Whoosh's Positions format, fed by an IndexingChain's positions when indexing."""
 
-    def word_columns(self, value, analyzer) -> tuple[list, list, list, list] | None:
-        """Return the (words, frequencies, weights, encoded values) of ``word_values`` as four lists,
-        or None when ``analyzer`` cannot run in one loop."""
-        found = analyzer.collect(value, True) if _plain(value, analyzer, {"mode": "index"}) else None
-        if found is None:
-            return None
-        freqs = list(map(len, found.values()))
-        return list(found), freqs, _weights(freqs, self.field_boost), list(map(self.encode, found.values()))
+    positions = True
 
-    def word_values(self, value, analyzer, **kwargs):
-        columns = self.word_columns(value, analyzer) if _plain(value, analyzer, kwargs) else None
-        if columns is None:
-            return super().word_values(value, analyzer, **kwargs)
-        return list(zip(*columns))
+    def _counted(self, found):
+        return list(map(len, found.values())), list(map(self.encode, found.values()))
 
 
-class IndexingFrequency(formats.Frequency):
+class IndexingFrequency(_FromChain, formats.Frequency):
     """Whoosh's Frequency format, fed by an IndexingChain's counts when indexing."""
 
-    def word_columns(self, value, analyzer) -> tuple[list, list, list, list] | None:
-        """Return the (words, frequencies, weights, encoded values) of ``word_values`` as four lists,
-        or None when ``analyzer`` cannot run in one loop."""
-        found = analyzer.collect(value, False) if _plain(value, analyzer, {"mode": "index"}) else None
-        if found is None:
-            return None
-        freqs = list(found.values())
-        return list(found), freqs, _weights(freqs, self.field_boost), list(map(pack_uint, freqs))
+    positions = False
 
-    def word_values(self, value, analyzer, **kwargs):
-        columns = self.word_columns(value, analyzer) if _plain(value, analyzer, kwargs) else None
-        if columns is None:
-            return super().word_values(value, analyzer, **kwargs)
-        return list(zip(*columns))
+    def _counted(self, found):
+        freqs = list(found.values())
+        return freqs, list(map(pack_uint, freqs))

@@ -23,17 +23,22 @@ _lock = threading.Lock()
 
 
 class Memory(dict):
-    """A dict that callers keep within ``words()`` entries (``full()``); registered so that ``set_words`` reaches it."""
+    """A dict kept within ``words()`` entries (and ``limit``, when given) by ``keep``, which starts
+    it afresh when full; registered so that ``set_words`` reaches it."""
 
-    __slots__ = ("__weakref__",)
+    __slots__ = ("__weakref__", "limit")
 
-    def __init__(self):
+    def __init__(self, limit: int | None = None):
         super().__init__()
+        self.limit = limit
         with _lock:
             _memories[id(self)] = self
 
-    def full(self) -> bool:
-        return len(self) >= _words
+    def keep(self, key, value) -> None:
+        """Remember ``value`` for ``key``, forgetting everything else first when full."""
+        if len(self) >= _words or (self.limit is not None and len(self) >= self.limit):
+            self.clear()
+        self[key] = value
 
 
 def words() -> int:
@@ -65,9 +70,7 @@ def memoized(func):
         except KeyError:
             pass
         value = func(*args)
-        if memory.full():
-            memory.clear()
-        memory[args] = value
+        memory.keep(args, value)
         return value
 
     remembered.cache_clear = memory.clear
