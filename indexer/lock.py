@@ -54,26 +54,53 @@ def _die_with_parent(parent: int) -> None:
 os.register_at_fork(before=_before_fork, after_in_child=_in_forked_child)
 
 
+def holder(root: Path) -> str:
+    """Describe the process that last took ``root``'s writer lock: ``process 1234 (poisk index …)``."""
+    try:
+        pid = int((Path(root) / LOCK_FILE).read_text(encoding="ascii").split()[0])
+    except (OSError, ValueError, IndexError):
+        return "another process"
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            args = [a.decode("utf-8", "replace") for a in f.read().split(b"\0") if a]
+    except OSError:
+        return f"process {pid}"
+    if len(args) > 2 and args[1:3] == ["-m", "web.cli"]:
+        args = ["poisk", *args[3:]]
+    elif args:
+        args[0] = Path(args[0]).name
+    command = " ".join(args)
+    return f"process {pid} ({command[:80]}{'…' if len(command) > 80 else ''})" if command else f"process {pid}"
+
+
 @contextmanager
-def writer_lock(root: Path, timeout: float | None = None):
+def writer_lock(root: Path, timeout: float | None = None, on_wait=None, wait_notice: float = 0.5):
     """Hold the index's writer lock; wait for another writer to finish (at most ``timeout`` seconds).
 
-    An flock dies with its process, so a killed writer never leaves a stale lock behind.
+    An flock dies with its process, so a killed writer never leaves a stale lock behind. When the
+    lock is not free within ``wait_notice`` seconds, ``on_wait`` (if given) is called once with a
+    sentence naming the process that holds it.
     """
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        deadline = None if timeout is None else time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = None if timeout is None else started + timeout
+        told = on_wait is None
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                if deadline is not None and time.monotonic() >= deadline:
+                now = time.monotonic()
+                if deadline is not None and now >= deadline:
                     raise LockTimeout(
-                        f"another process is writing the index at {root}; try again when it has finished"
+                        f"{holder(root)} is writing the index at {root}; try again when it has finished"
                     ) from None
+                if not told and now - started >= wait_notice:
+                    told = True
+                    on_wait(f"waiting for {holder(root)}, which is writing the index at {root}")
                 time.sleep(0.05)
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())

@@ -64,6 +64,10 @@ def decode(raw: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Header keys that decide whether a page is shown: given twice, the page is hidden.
+VISIBILITY_KEYS = frozenset({"published", "publish_date", "unpublish_date", "routable"})
+
+
 def read_page(site: Site, file: Path, slug_of=None) -> Page:
     """Read one page file; raise :class:`ContentError` naming the file when it cannot be used.
 
@@ -104,6 +108,13 @@ def read_page(site: Site, file: Path, slug_of=None) -> Page:
 
     published = _flag(header, "published", True, rel, warnings)
     routable = _flag(header, "routable", True, rel, warnings) and not any(routes.is_modular(f) for f in folders)
+    for key, first, again in getattr(header, "duplicates", ()):
+        if key in VISIBILITY_KEYS:  # which one the editor meant is not clear: fail closed
+            published = False
+            warnings.append(f"{rel}: {key} is given twice (lines {first} and {again}); the page stays hidden until "
+                            "one of them is removed")
+        else:
+            warnings.append(f"{rel}: {key} is given twice (lines {first} and {again}); the second one is used")
 
     def when(key):
         if header.get(key) in (None, ""):

@@ -34,6 +34,11 @@ class Site:
         for user in (path / "user", path):
             if (user / "pages").is_dir():
                 return cls._from_user_dir(user)
+        for user in (path / "user", path):
+            if (user / "config").is_dir():  # a Grav site whose pages folder is gone (deleted, or mid-swap)
+                raise ContentError(
+                    f"the pages folder {user / 'pages'} is missing: restore it (the index keeps serving what it has)"
+                )
         if any(path.rglob("*.md")):
             return cls(pages_dir=path.resolve())
         raise ContentError(

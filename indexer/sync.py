@@ -35,6 +35,8 @@ class Report:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     rebuilt: bool = False
+    damaged: list[str] = field(default_factory=list)  # what was wrong with the index found (then rebuilt)
+    set_aside: Path | None = None  # where the damaged generation went
 
     def summary(self) -> str:
         """Return the one-line summary printed after a run."""
@@ -111,6 +113,9 @@ def reindex(
     paths: Iterable[str] | None = None,
     lock_timeout: float | None = None,
     procs: int = 1,
+    verify: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+    on_rebuild: Callable[[str], None] | None = None,
 ) -> Report:
     """Bring the index at ``index_dir`` up to date with ``site``'s pages.
 
@@ -120,18 +125,41 @@ def reindex(
     pages folder) when given, else every file whose size, time or content changed. Waits for any
     other writer first. ``procs`` > 1 lets a full rebuild analyse and write in that many
     processes (one segment each); never from a process that serves requests.
+
+    With ``verify``, the served generation is checked first — holding the lock, so that no
+    writer's half-done commit looks like damage — and a damaged one is rebuilt aside, served
+    until the new one is complete, then moved aside for inspection (never deleted). ``on_wait``
+    hears who holds the lock when another writer makes this one wait; ``on_rebuild`` hears why a
+    full build starts.
     """
     started = time.perf_counter()
     root = Path(index_dir)
-    with writer_lock(root, timeout=lock_timeout):
+    with writer_lock(root, timeout=lock_timeout, on_wait=on_wait):
         store.cleanup(root)
-        reason = "asked for" if rebuild else needs_rebuild(site, root)
+        damaged = store.verify(root) if verify and store.exists(root) else []
+        for problem in damaged:
+            log.error("index damaged: %s; rebuilding it from the content (the damaged copy is kept aside)", problem)
+        reason = "the index was damaged" if damaged else "asked for" if rebuild else needs_rebuild(site, root)
         if reason:
+            old = store.current(root)
+            if on_rebuild:
+                on_rebuild(reason)
             report = _full_build(site, root, progress, procs)
+            if damaged and old is not None and old.is_dir():
+                report.damaged, report.set_aside = damaged, store.set_aside(root, old)
+                log.error("the damaged index was moved to %s", report.set_aside)
         else:
             report = _update(site, root, progress, None if paths is None else set(paths))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _cancel(writer) -> None:
+    """Cancel a writer after a failure without hiding that failure (a failed commit has closed it)."""
+    try:
+        writer.cancel()
+    except Exception as exc:
+        log.debug("cancelling the writer: %s", exc)
 
 
 # Below this many files a full build is quicker in one process than in several (start-up and
@@ -167,7 +195,7 @@ def _full_build(site: Site, root: Path, progress, procs: int = 1) -> Report:
             writer._commit_toc(outcome.segments)
             writer._finish()
         except BaseException:
-            writer.cancel()
+            _cancel(writer)
             raise
         report.indexed, report.errors = outcome.indexed, outcome.errors
         ix.close()
@@ -282,7 +310,7 @@ def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Repor
         else:
             writer.cancel()
     except BaseException:
-        writer.cancel()
+        _cancel(writer)
         raise
     ix.close()
     if report.indexed or report.removed or not (gen / store.MANIFEST_FILE).is_file():

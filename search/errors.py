@@ -11,3 +11,7 @@ class QueryError(SearchError, ValueError):
 
 class IndexUnavailable(SearchError):
     """There is no usable index (answered with 503)."""
+
+
+class IndexDamaged(IndexUnavailable):
+    """Reading the served index failed: a file of it is damaged or gone (answered with 503)."""

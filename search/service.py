@@ -1,8 +1,10 @@
 """Run a search: request in, :class:`SearchPage` out."""
 
+import functools
 import gc
 import itertools
 import pickle
+import struct
 import threading
 import time
 import weakref
@@ -16,12 +18,13 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.reading import CorruptIndexError
 
 from search import query as visitor_query
 from search import datewords, ranking, store, synonyms
 from search.analysis import LANGUAGES
 from search.correct import Vocabulary, correct, transliterations
-from search.errors import QueryError
+from search.errors import IndexDamaged, QueryError
 from search.doctable import DocTable
 from search.matching import Budget, matching
 from search.highlight import marked_title, query_terms, snippet
@@ -33,6 +36,7 @@ PREFER_LANG_BOOST = 3.0
 OWN_LANG_FIRST_BOOST = 1000.0
 MAX_PAGE = 1000
 SORTS = ("relevance", "date")
+MIN_YEAR, MAX_YEAR = 1000, 2999  # dates a filter may name (past 9999-12-31 a day's end cannot be computed)
 
 
 @dataclass(frozen=True)
@@ -63,12 +67,17 @@ class SearchRequest:
             raise QueryError(f"page must be between 1 and {MAX_PAGE}")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
-        if self.year is not None and not 1 <= self.year <= 9999:
-            raise QueryError("year must be a four-digit year")
+        if self.year is not None and not MIN_YEAR <= self.year <= MAX_YEAR:
+            raise QueryError(f"year must be between {MIN_YEAR} and {MAX_YEAR}")
+        for name, day in (("from", self.date_from), ("to", self.date_to)):
+            if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
+                raise QueryError(f"{name} must be a date between {MIN_YEAR}-01-01 and {MAX_YEAR}-12-31")
         if self.month is not None:
             y, _, m = self.month.partition("-")
             if not (len(y) == 4 and y.isdigit() and m.isdigit() and 1 <= int(m) <= 12 and len(m) == 2):
                 raise QueryError("month must be YYYY-MM, or 1-12 together with year")
+            if not MIN_YEAR <= int(y) <= MAX_YEAR:
+                raise QueryError(f"month must be between {MIN_YEAR}-01 and {MAX_YEAR}-12")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise QueryError("from must not be after to")
         visitor_query.parse(self.q)  # length and term caps
@@ -123,6 +132,26 @@ class AnswerCache(LruCache):
             super().put(key, zlib.compress(pickle.dumps(page, pickle.HIGHEST_PROTOCOL), 1))
 
 
+# What reading a damaged index raises (Whoosh checks little and trusts the rest).
+READ_FAULTS = (CorruptIndexError, EOFError, OSError, struct.error, zlib.error, pickle.UnpicklingError)
+
+
+def _reads_index(method):
+    """Turn a fault in reading the index into :class:`IndexDamaged` (503, and /healthz says degraded)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except READ_FAULTS as exc:
+            self.damage = f"{type(exc).__name__}: {exc}"
+            self.damaged_at = time.time()
+            raise IndexDamaged(f"the index at {self.index_dir} cannot be read ({self.damage}): "
+                               "it is being checked and rebuilt; run `poisk index` if nothing indexes it") from exc
+
+    return wrapper
+
+
 class SearchService:
     """Searches one index; keeps a long-lived searcher per thread and refreshes it.
 
@@ -151,6 +180,8 @@ class SearchService:
         self._open: set = set()
         self._closer = weakref.finalize(self, _close_all, self._open, self._lock)
         self._spelling_cache = LruCache(5000)
+        self.damage: str | None = None  # the last fault in reading this index (None while none was met)
+        self.damaged_at: float | None = None
         warm_up()
 
     # -- searchers -------------------------------------------------------------
@@ -172,6 +203,7 @@ class SearchService:
                     return  # keep serving what we have; the next check tries again
                 self._index, self._generation = index, gen
                 self._newest = -1
+                self.damage = self.damaged_at = None
                 self._switches += 1
 
     def _searcher(self):
@@ -181,11 +213,17 @@ class SearchService:
         now = time.monotonic()
         if searcher is None or local.epoch != self._switches:
             if searcher is not None:
+                local.searcher = None
                 self._close(searcher)
-            searcher = local.searcher = self._open_searcher()
+            searcher = self._open_searcher()
+            try:
+                columns = _table(searcher.reader())
+            except BaseException:  # a damaged index: the next request tries again from nothing
+                self._close(searcher)
+                raise
+            local.searcher, local.columns = searcher, columns
             local.epoch = self._switches
             local.checked = now
-            local.columns = _table(searcher.reader())
         elif now - local.checked >= self.refresh_interval or searcher.reader().generation() < self._newest:
             # Checked every refresh_interval, and at once when another thread has already seen a
             # newer commit: answers never go back in time from one request to the next.
@@ -218,6 +256,7 @@ class SearchService:
         """Close every searcher's files (the service must not be used afterwards)."""
         self._closer()
 
+    @_reads_index
     def document_count(self) -> int:
         """Return the number of documents in the index (visible or not)."""
         searcher, _ = self._searcher()
@@ -253,6 +292,7 @@ class SearchService:
     def _epoch(self, day: date) -> int:
         return int(datetime(day.year, day.month, day.day, tzinfo=self.tz).timestamp())
 
+    @_reads_index
     def search(self, req: SearchRequest) -> SearchPage:
         """Run ``req`` and return one page of results with facets over all hits.
 
@@ -330,6 +370,7 @@ class SearchService:
         return SearchPage(req.q, len(distinct), req.page, req.per_page, _ms(started), page, facets, corrected,
                           partial)
 
+    @_reads_index
     def suggest(self, text: str, lang: str | None = None, limit: int = 8) -> list[str]:
         """Return completions of ``text`` from the words of visible pages (of ``lang`` when given)."""
         from search.suggest import suggest
@@ -340,6 +381,7 @@ class SearchService:
         searcher, columns = self._searcher()
         return suggest(searcher, columns.allowed(self.clock(), lang), text, limit)
 
+    @_reads_index
     def related(self, path: str, limit: int = 5) -> list[dict]:
         """Return the visible pages most like the page at ``path`` (same language, copies left out)."""
         searcher, columns = self._searcher()

@@ -5,17 +5,25 @@ Layout of an index folder::
     CURRENT          the name of the generation being served (replaced atomically)
     gen-000007/      a complete Whoosh index, its poisk.json metadata and MANIFEST.json
     gen-000008.tmp/  a full rebuild in progress (removed if found after a crash)
-    status.json      what the indexer is doing (read by /healthz)
+    damaged-gen-000006-20261205T101500/   a generation found damaged, moved aside for inspection
+    status.json      what the indexer is doing (read by /healthz; also kept in memory, see below)
     writer.lock      held by the one process that writes
 
 A full rebuild is written into a new generation aside, fsynced, renamed and then switched in
 by replacing CURRENT, so a reader sees the complete old index or the complete new one — also
 after a crash at any point. Whoosh keeps no checksums, so each generation carries a manifest of
-its files' sizes and SHA-256 sums, written after every commit and verified when a process opens it.
+its files' sizes and SHA-256 sums, written after every commit and verified, under the writer lock,
+before the indexer trusts it. A generation found damaged is never deleted: it is moved aside (the two
+newest such copies are kept) once a sound one has replaced it.
+
+The indexer's status is written twice: into the index folder and into a small file in memory
+(``/dev/shm``), so that /healthz of every process hears of a failure even when the failure is that
+the index's disk is full or read-only.
 """
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -34,7 +42,11 @@ POINTER_FILE = "CURRENT"
 STATUS_FILE = "status.json"
 LOCK_FILE = "writer.lock"
 _GEN = re.compile(r"^gen-(\d{6})$")
+_DAMAGED = re.compile(r"^damaged-gen-\d{6}-\d{8}T\d{6}(-\d+)?$")
 _OWN_FILES = frozenset({META_FILE, MANIFEST_FILE})
+KEEP_DAMAGED = 2  # damaged generations kept for inspection (older ones are removed)
+
+log = logging.getLogger(__name__)
 
 
 # -- small durable writes -------------------------------------------------------------------
@@ -99,9 +111,16 @@ def current(root: Path) -> Path | None:
 
 
 def exists(root: Path) -> bool:
-    """Return whether ``root`` holds a Poisk index."""
+    """Return whether ``root`` serves a generation (sound or not: :func:`verify` judges that).
+
+    Nothing is opened or unpickled here: a truncated table of contents or a garbled manifest is
+    damage for :func:`verify` to report, not a reason to crash.
+    """
     gen = current(root)
-    return gen is not None and (gen / META_FILE).is_file() and index.exists_in(str(gen))
+    try:
+        return gen is not None and (gen / META_FILE).is_file() and _latest_toc(gen) is not None
+    except OSError:
+        return False
 
 
 def _generations(root: Path) -> list[Path]:
@@ -162,14 +181,29 @@ def cleanup(root: Path) -> list[str]:
     return removed
 
 
-def withdraw(root: Path) -> None:
-    """Stop serving the current generation and delete it (it was found damaged)."""
-    root = Path(root)
-    gen = current(root)
-    (root / POINTER_FILE).unlink(missing_ok=True)
+def set_aside(root: Path, gen: Path) -> Path | None:
+    """Move a generation found damaged out of the way, for inspection (never while it is served).
+
+    Returns where it went (None if it was gone already). Only the :data:`KEEP_DAMAGED` newest
+    damaged generations are kept.
+    """
+    root, gen = Path(root), Path(gen)
+    if current(root) == gen:
+        raise ValueError(f"{gen.name} is being served: switch another generation in first")
+    if not gen.is_dir():
+        return None
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    target = root / f"damaged-{gen.name}-{stamp}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = root / f"damaged-{gen.name}-{stamp}-{n}"
+    os.replace(gen, target)
     fsync_dir(root)
-    if gen is not None:
-        shutil.rmtree(gen, ignore_errors=True)
+    damaged = sorted((p for p in root.iterdir() if _DAMAGED.match(p.name)), key=lambda p: p.stat().st_mtime)
+    for old in damaged[:-KEEP_DAMAGED]:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
 
 
 # -- opening and creating ---------------------------------------------------------------------
@@ -254,19 +288,50 @@ def _latest_toc(gen: Path) -> str | None:
     return max(tocs)[1] if tocs else None
 
 
-def verify(root: Path) -> list[str]:
-    """Return what is wrong with the served generation (empty when it is sound)."""
+def _manifest_files(manifest: dict) -> dict[str, dict] | None:
+    """Return the manifest's ``files`` if it has the shape :func:`write_manifest` writes, else None."""
+    files = manifest.get("files")
+    if not isinstance(files, dict):
+        return None
+    for name, info in files.items():
+        if not (isinstance(name, str) and "/" not in name and isinstance(info, dict)
+                and isinstance(info.get("size"), int) and isinstance(info.get("sha256"), str)):
+            return None
+    return files
+
+
+def verify(root: Path, quick: bool = False) -> list[str]:
+    """Return what is wrong with the served generation (empty when it is sound).
+
+    Call it holding the writer lock: a writer between Whoosh's commit and its manifest would look
+    damaged. Any unreadable piece (file, manifest of any shape, metadata, table of contents) is
+    reported, never raised. ``quick`` compares only the files' presence and sizes with the
+    manifest (no checksums, no opening): cheap enough to repeat while serving.
+    """
     gen = current(root)
     if gen is None:
         return ["no generation is being served"]
+    try:
+        return _problems(gen, quick)
+    except Exception as exc:  # a file that vanished or cannot be read while we looked
+        return [f"{gen.name}: cannot be checked ({type(exc).__name__}: {exc})"]
+
+
+def _problems(gen: Path, quick: bool = False) -> list[str]:
     manifest = _read_json(gen / MANIFEST_FILE)
-    if not manifest:
-        return [f"{gen.name}: the manifest is missing or unreadable"]
+    files = _manifest_files(manifest)
+    if not manifest or files is None:
+        return [f"{gen.name}/{MANIFEST_FILE}: missing, unreadable or not a Poisk manifest"]
+    meta = read_meta(gen)
+    if not meta:
+        return [f"{gen.name}/{META_FILE}: missing or unreadable"]
+    if meta.get("schema_version") != SCHEMA_VERSION:
+        return [f"{gen.name}/{META_FILE}: written by another version of Poisk (schema {meta.get('schema_version')!r})"]
     problems = []
     toc = _latest_toc(gen)
     if toc is None:
         problems.append(f"{gen.name}: no table of contents")
-    for name, info in manifest.get("files", {}).items():
+    for name, info in files.items():
         path = gen / name
         if name.startswith("_MAIN_") and name != manifest.get("toc"):
             continue  # an older TOC that Whoosh has since replaced
@@ -276,9 +341,9 @@ def verify(root: Path) -> list[str]:
             problems.append(f"{gen.name}/{name}: missing")
         elif path.stat().st_size != info["size"]:
             problems.append(f"{gen.name}/{name}: size {path.stat().st_size}, expected {info['size']}")
-        elif _sha256(path) != info["sha256"]:
+        elif not quick and _sha256(path) != info["sha256"]:
             problems.append(f"{gen.name}/{name}: checksum differs")
-    if not problems:
+    if not problems and not quick:
         try:
             ix = index.open_dir(str(gen), readonly=True, schema=build_schema())
             with ix.searcher() as searcher:
@@ -290,12 +355,58 @@ def verify(root: Path) -> list[str]:
     return problems
 
 
+def _runtime_file(root: Path, kind: str) -> Path:
+    """Return a small file about ``root`` kept in memory: /dev/shm when there is one (a tmpfs), else the temp folder."""
+    key = hashlib.sha1(str(Path(root).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    shm = Path("/dev/shm")
+    base = shm if shm.is_dir() and os.access(shm, os.W_OK) else Path(tempfile.gettempdir())
+    return base / f"poisk-{kind}-{key}.json"
+
+
+def _runtime_status_file(root: Path) -> Path:
+    return _runtime_file(root, "status")
+
+
+def ask_for_check(root: Path, why: str) -> None:
+    """Ask the indexer (in whichever process it runs) to check the served index: a reader met damage."""
+    try:
+        write_atomic(_runtime_file(root, "check"), json.dumps({"why": why, "at": time.time()}))
+    except OSError as exc:
+        log.error("cannot ask the indexer to check the index: %s", exc)
+
+
+def check_asked(root: Path) -> str | None:
+    """Return why a check of the index was asked for, and forget the request (None when none was)."""
+    path = _runtime_file(root, "check")
+    asked = _read_json(path)
+    if not asked:
+        return None
+    path.unlink(missing_ok=True)
+    return str(asked.get("why") or "a reader met damage")
+
+
 def read_status(root: Path) -> dict:
-    """Return what the indexer last said it is doing ({} when it said nothing)."""
-    return _read_json(Path(root) / STATUS_FILE)
+    """Return what the indexer last said it is doing ({} when it said nothing): the newer of its two copies."""
+    copies = [_read_json(Path(root) / STATUS_FILE), _read_json(_runtime_status_file(root))]
+    copies = [c for c in copies if isinstance(c.get("since"), (int, float)) and isinstance(c.get("state"), str)]
+    return max(copies, key=lambda c: c.get("written", c["since"]), default={})
 
 
-def write_status(root: Path, state: str, **details) -> None:
-    """Record what the indexer is doing, for /healthz of every process."""
-    Path(root).mkdir(parents=True, exist_ok=True)
-    write_atomic(Path(root) / STATUS_FILE, json.dumps({"state": state, "since": time.time(), **details}, ensure_ascii=False))
+def write_status(root: Path, state: str, since: float | None = None, **details) -> bool:
+    """Record what the indexer is doing, for /healthz of every process; return whether the index folder took it.
+
+    Never raises: the status is also kept in memory (see :func:`_runtime_status_file`), which is
+    how a full or read-only index disk is reported at all.
+    """
+    now = time.time()
+    text = json.dumps({"state": state, "since": since or now, "written": now, **details}, ensure_ascii=False)
+    try:
+        write_atomic(_runtime_status_file(root), text)
+    except OSError as exc:
+        log.debug("cannot keep the status in memory: %s", exc)
+    try:
+        Path(root).mkdir(parents=True, exist_ok=True)
+        write_atomic(Path(root) / STATUS_FILE, text)
+        return True
+    except OSError:
+        return False

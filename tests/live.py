@@ -22,13 +22,13 @@ def free_port() -> int:
 class LiveServer:
     """``poisk serve`` on 127.0.0.1 and a free port; stopped on exit."""
 
-    def __init__(self, content: Path, index: Path, *args: str, env: dict | None = None):
+    def __init__(self, content: Path, index: Path, *args: str, env: dict | None = None, prefix: tuple = ()):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = Path(index).parent / f"serve-{self.port}.log"
         self._log = open(self.log, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "web.cli", "serve", "--content", str(content), "--index", str(index),
+            [*prefix, sys.executable, "-m", "web.cli", "serve", "--content", str(content), "--index", str(index),
              "--port", str(self.port), *args],
             cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), "POISK_RATE_LIMIT": "", **(env or {})},
             stdout=self._log, stderr=subprocess.STDOUT,

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from indexer.errors import ContentError
+from indexer.faults import describe, os_error
 from indexer.site import Site
 from indexer.sync import reindex
 from indexer.lock import LockTimeout
@@ -16,6 +17,7 @@ from search import store
 from search.errors import IndexUnavailable, QueryError
 from search.service import SearchRequest, SearchService
 from web import settings
+from web.server import ServeError
 
 log = logging.getLogger("poisk")
 
@@ -34,20 +36,18 @@ def _processes(config: dict) -> int:
     return config["INDEX_PROCESSES"] or os.cpu_count() or 1
 
 
-def _damaged(root: Path) -> list[str]:
-    """Return what is wrong with an existing index (empty when sound or absent)."""
-    return store.verify(root) if store.exists(root) else []
+def _say(message: str) -> None:
+    print(f"poisk: {message}…", file=sys.stderr)
 
 
 def cmd_index(args, config) -> int:
     """Index the content: a full build the first time, incremental after."""
     root = Path(config["INDEX"])
     site = Site.load(config["CONTENT"])
-    problems = _damaged(root)
-    for problem in problems:
-        print(f"poisk: index damaged: {problem}", file=sys.stderr)
-    report = reindex(site, root, rebuild=args.rebuild or bool(problems), progress=_progress(),
-                     procs=_processes(config))
+    # The index is checked holding the writer lock (a writer's half-done commit is not damage); a
+    # damaged one is rebuilt aside and kept for inspection.
+    report = reindex(site, root, rebuild=args.rebuild, progress=_progress(), procs=_processes(config), verify=True,
+                     on_wait=_say)
     print(report.summary(), file=sys.stderr)
     return 0
 
@@ -60,20 +60,15 @@ def _start_indexing(config: dict, watch: bool):
     root = Path(config["INDEX"])
     site = Site.load(config["CONTENT"])
     reindexer = Reindexer(config["CONTENT"], root)
-    problems = _damaged(root)
-    if problems:
-        # Nobody may serve a damaged generation: withdraw it and rebuild from content while
-        # /healthz says so.
-        for problem in problems:
-            log.error("index damaged: %s; rebuilding it from the content", problem)
-        store.withdraw(root)
-        store.write_status(root, "rebuilding", reason="the index was damaged")
-        reindexer.request(full=True, reason="the index was damaged")
-    elif not store.exists(root):
-        print(reindex(site, root, progress=_progress(), procs=_processes(config)).summary(), file=sys.stderr)
-        store.write_status(root, "ok")
+    if not store.exists(root):
+        report = reindex(site, root, progress=_progress(), procs=_processes(config), on_wait=_say)
+        print(report.summary(), file=sys.stderr)
+        store.write_status(root, "ok", summary=report.summary())
     else:
-        reindexer.request()  # pick up what changed while the service was down
+        # Serve what is there at once; in the background, check it (holding the writer lock) — a
+        # damaged one is rebuilt aside while it keeps serving — and pick up what changed while the
+        # service was down.
+        reindexer.request(verify=True)
     reindexer.start()
     watcher = None
     if watch:
@@ -97,24 +92,25 @@ def cmd_serve(args, config) -> int:
         access.addHandler(handler)
         access.propagate = False
     url = f"http://{config['HOST']}:{config['PORT']}/"
+    server.check_can_listen([(config["HOST"], config["PORT"])])  # before any indexing: a taken port is said at once
     watching = " (watching for changes)" if args.watch else ""
     if workers > 1:
+        from web.indexing import IndexingProcess
+
         root = Path(config["INDEX"])
-        problems = _damaged(root)
-        for problem in problems:
-            log.error("index damaged: %s; rebuilding it from the content", problem)
-        if problems or not store.exists(root):
-            report = reindex(Site.load(config["CONTENT"]), root, rebuild=bool(problems), progress=_progress(),
-                             procs=_processes(config))
+        site = Site.load(config["CONTENT"])
+        if not store.exists(root):
+            report = reindex(site, root, progress=_progress(), procs=_processes(config), on_wait=_say)
             print(report.summary(), file=sys.stderr)
-        store.write_status(root, "ok")
-        indexing = server.start_indexing_process(config, args.watch)
+            store.write_status(root, "ok", summary=report.summary())
+        # The indexing process checks the index under the writer lock, catches up and (--watch)
+        # follows the content; it is started again if it ever ends.
+        indexing = IndexingProcess(config, args.watch).start()
         print(f"Poisk is serving {config['CONTENT']} on {url} with {workers} processes{watching}", file=sys.stderr)
         try:
             server.serve_gunicorn(config)
         finally:
-            indexing.terminate()
-            indexing.wait(timeout=30)
+            indexing.stop()
         return 0
     reindexer, watcher = _start_indexing(config, args.watch)
     app = create_app({**config, "REINDEXER": reindexer})
@@ -132,10 +128,17 @@ def cmd_watch(args, config) -> int:
     """Keep the index in step with the content until interrupted (no web server)."""
     import signal
 
-    reindexer, watcher = _start_indexing(config, watch=True)
-    print(f"Poisk is watching {config['CONTENT']}", file=sys.stderr)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    reindexer, watcher = _start_indexing(config, watch=not args.once)
+    if args.once:  # catch up (retrying until it works), then end
+        while not stop.is_set() and not reindexer.wait_idle(1):
+            pass
+        reindexer.stop()
+        if not stop.is_set() and args.report_fd is not None:
+            os.write(args.report_fd, b"done\n")
+        return 0
+    print(f"Poisk is watching {config['CONTENT']}", file=sys.stderr)
     try:
         while not stop.wait(1):
             pass
@@ -223,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("watch", help=cmd_watch.__doc__)
     paths(p)
+    p.add_argument("--once", action="store_true", help="catch up with the content (retrying until it works), then end")
+    p.add_argument("--report-fd", type=int, help=argparse.SUPPRESS)  # poisk serve hears "done" on it
     p.set_defaults(func=cmd_watch)
 
     p = sub.add_parser("search", help=cmd_search.__doc__)
@@ -256,10 +261,11 @@ def main(argv: list[str] | None = None) -> int:
         "PORT": getattr(args, "port", None),
         "WORKERS": getattr(args, "workers", None),
     }
+    config = None
     try:
         config = settings.load(overrides)
         return args.func(args, config)
-    except (ContentError, IndexUnavailable, QueryError, settings.SettingsError, LockTimeout) as exc:
+    except (ContentError, IndexUnavailable, QueryError, settings.SettingsError, LockTimeout, ServeError) as exc:
         print(f"poisk: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -267,6 +273,12 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the output went to a reader that stopped reading (| head)
         sys.stderr.close()
         return 0
+    except Exception as exc:  # a fault of the machine (disk full, no permission, …): one line with the fix
+        if os_error(exc) is None:
+            raise  # a bug: the traceback is what a report needs
+        index = Path(config["INDEX"] if config else overrides["INDEX"] or ".")
+        print(f"poisk: {describe(exc, index).message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

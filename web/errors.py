@@ -1,11 +1,13 @@
 """One JSON error shape for the API, a friendly page for people; never a traceback."""
 
 import logging
+import time
 
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search.errors import IndexUnavailable, QueryError
+from search import store
+from search.errors import IndexDamaged, IndexUnavailable, QueryError
 
 log = logging.getLogger(__name__)
 
@@ -14,7 +16,7 @@ UNAVAILABLE = "search is temporarily unavailable: the index is missing or being 
 
 def wants_json() -> bool:
     """Return whether the request is answered in JSON (the API and health checks)."""
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    return request.path.startswith("/api/") or request.path in ("/healthz", "/readyz")
 
 
 def error_response(status: int, message: str):
@@ -41,6 +43,16 @@ def register(app) -> None:
     def unavailable(exc):
         # The message names a path and a command: right for the operator's log, not for visitors.
         log.error("%s", exc)
+        return error_response(503, UNAVAILABLE)
+
+    asked = [float("-inf")]
+
+    @app.errorhandler(IndexDamaged)
+    def damaged(exc):
+        log.error("%s", exc)
+        if time.monotonic() - asked[0] > 30:  # ask the indexer to check it (whichever process it runs in)
+            asked[0] = time.monotonic()
+            store.ask_for_check(app.config["INDEX"], str(exc))
         return error_response(503, UNAVAILABLE)
 
     @app.errorhandler(HTTPException)

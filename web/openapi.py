@@ -51,10 +51,13 @@ def document() -> dict:
                     _param("q", {"type": "string", "maxLength": MAX_QUERY_CHARS},
                            'Words, "phrases", -excluded words, OR; nothing else is syntax. Empty lists every page.'),
                     _param("lang", {"type": "string", "enum": ["kk", "ru", "en"]}, "Only results in this language."),
-                    _param("year", {"type": "integer", "minimum": 1, "maximum": 9999}, "Only this year."),
-                    _param("month", {"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$"}, "Only this month (YYYY-MM)."),
-                    _param("from", {"type": "string", "format": "date"}, "From this day (inclusive)."),
-                    _param("to", {"type": "string", "format": "date"}, "To this day (inclusive), not before from."),
+                    _param("year", {"type": "integer", "minimum": 1000, "maximum": 2999}, "Only this year."),
+                    _param("month", {"type": "string", "pattern": r"^[12][0-9]{3}-(0[1-9]|1[0-2])$"},
+                           "Only this month (YYYY-MM, years 1000-2999)."),
+                    _param("from", {"type": "string", "format": "date", "pattern": r"^[12][0-9]{3}-"},
+                           "From this day (inclusive; 1000-01-01 to 2999-12-31)."),
+                    _param("to", {"type": "string", "format": "date", "pattern": r"^[12][0-9]{3}-"},
+                           "To this day (inclusive, not before from; 1000-01-01 to 2999-12-31)."),
                     _param("sort", {"type": "string", "enum": ["relevance", "date"]}, "Order of the results."),
                     _param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page of results."),
                     _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "Results per page."),
@@ -113,8 +116,28 @@ def document() -> dict:
                         "type": "object", "required": ["status", "documents"],
                         "properties": {"status": {"const": "ok"}, "documents": {"type": "integer"},
                                        "updated_at": {"type": ["string", "null"]}, "indexer": {"type": "object"}}}}}},
-                    "503": {"description": "No usable index (being built or rebuilt).",
-                            "content": {"application/json": {"schema": {"type": "object", "required": ["status"]}}}},
+                    "503": {"description": "Degraded (searches are answered but edits are not being indexed, or the "
+                                           "index was found damaged and is being rebuilt: see reason), or no usable "
+                                           "index (rebuilding, unavailable).",
+                            "content": {"application/json": {"schema": {
+                                "type": "object", "required": ["status"],
+                                "properties": {"status": {"enum": ["degraded", "rebuilding", "unavailable"]},
+                                               "reason": {"type": "string"}, "documents": {"type": "integer"},
+                                               "indexer": {"type": "object"}}}}}},
+                },
+            }},
+            "/readyz": {"get": {
+                "summary": "Readiness: searches can be answered",
+                "operationId": "ready",
+                "description": "200 while an index is served, even when /healthz says degraded: for load balancers.",
+                "responses": {
+                    "200": {"description": "Searches are answered.", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["status", "documents"],
+                        "properties": {"status": {"const": "ok"}, "documents": {"type": "integer"}}}}}},
+                    "503": {"description": "There is no usable index at the moment.",
+                            "content": {"application/json": {"schema": {
+                                "type": "object", "required": ["status", "error"],
+                                "properties": {"status": {"const": "unavailable"}, "error": {"type": "string"}}}}}},
                 },
             }},
             "/api/reindex": {"post": {

@@ -32,18 +32,36 @@ class Metrics:
         self.age = Gauge("poisk_index_age_seconds", "Seconds since the served index last changed.", registry=self.registry)
         self.last_reindex = Gauge("poisk_last_reindex_timestamp_seconds", "When the indexer last finished a run.",
                                   registry=self.registry)
+        self.failing = Gauge("poisk_indexer_failing", "1 while the indexer is failing (edits are not being indexed).",
+                             registry=self.registry)
+        self.failures = Gauge("poisk_indexer_consecutive_failures", "Failed indexing runs since the last good one.",
+                              registry=self.registry)
+        self.failing_since = Gauge("poisk_indexer_failing_since_timestamp_seconds",
+                                   "When the indexer began failing (0 while it is not).", registry=self.registry)
+        self.degraded = Gauge("poisk_degraded", "1 while /healthz says degraded.", registry=self.registry)
 
     def refresh_index_gauges(self) -> None:
+        from web.api import degraded_reason, indexer_state
+
+        indexer = indexer_state(self.app)
+        failing = indexer.get("state") == "failing"
+        self.failing.set(1 if failing else 0)
+        self.failures.set(indexer.get("failures", 0) if failing else 0)
+        self.failing_since.set(indexer.get("since") or 0 if failing else 0)
+        self.degraded.set(1 if degraded_reason(indexer) else 0)
         root = Path(self.app.config["INDEX"])
         gen = store.current(root)
         if gen is None:
             return
-        files = [p for p in gen.iterdir() if p.is_file()]
-        self.size.set(sum(p.stat().st_size for p in files))
-        newest = max((p.stat().st_mtime for p in files), default=time.time())
+        try:
+            files = [p for p in gen.iterdir() if p.is_file()]
+            self.size.set(sum(p.stat().st_size for p in files))
+            newest = max((p.stat().st_mtime for p in files), default=time.time())
+        except OSError:  # a generation switched away while we looked: the next scrape counts the new one
+            return
         self.age.set(max(0.0, time.time() - newest))
         status = store.read_status(root)
-        if status.get("since"):
+        if status.get("since") and status.get("state") == "ok":
             self.last_reindex.set(status["since"])
         try:
             from web.app import engine

@@ -42,7 +42,7 @@ def install(app) -> None:
     @limiter.request_filter
     def not_limited() -> bool:
         # The webhook is signed and merges bursts itself; health checks and static files are cheap.
-        return request.path in ("/healthz", "/api/reindex", "/metrics", "/opensearch.xml") or request.path.startswith(("/static/", "/widget/"))
+        return request.path in ("/healthz", "/readyz", "/api/reindex", "/metrics", "/opensearch.xml") or request.path.startswith(("/static/", "/widget/"))
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(exc):

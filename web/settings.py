@@ -31,6 +31,8 @@ SETTINGS: list[Setting] = [
     Setting("PORT", 8000, "Port `poisk serve` listens on.", int),
     Setting("WORKERS", 1, "Server processes of `poisk serve`: 1 serves with waitress in one process; more run gunicorn with that many processes (about one per core), the indexing in a process of its own.", int),
     Setting("THREADS", 0, "Threads per server process (0: 4 for one waitress process, 1 per gunicorn process — searching is CPU-bound, so more threads in a process only interleave searches and lengthen the slow ones).", int),
+    Setting("CONNECTION_LIMIT", 1000, "Connections each server process of `poisk serve` holds open, slow and idle ones included (requests are read without tying up a thread, so slow clients do not stall searches); past it, new connections wait to be accepted.", int),
+    Setting("CHANNEL_TIMEOUT", 30, "Seconds `poisk serve` keeps a connection on which nothing arrives (an idle keep-alive one, or a request stalled half-sent) before closing it.", int),
     Setting("INDEX_PROCESSES", 0, "Processes a full build of the index analyses and writes in, one segment each (0: one per core); `poisk index` and the first build of `poisk serve` use them, rebuilds inside a serving process do not.", int),
     Setting("SITE_URL", "", "Base URL of the Grav site, put before result URLs on the search page (e.g. https://example.org)."),
     Setting("PER_PAGE", 10, "Results per page when the request does not say.", int),

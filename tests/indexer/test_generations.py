@@ -140,7 +140,7 @@ def test_a_second_writer_waits_for_the_first(site, tmp_path):
     root = tmp_path / "index"
     reindex(Site.load(site), root)
     with writer_lock(root):
-        with pytest.raises(LockTimeout, match="another process is writing"):
+        with pytest.raises(LockTimeout, match="is writing the index at"):
             reindex(Site.load(site), root, lock_timeout=0.2)
         done = []
         waiter = threading.Thread(target=lambda: done.append(reindex(Site.load(site), root)))

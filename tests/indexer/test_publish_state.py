@@ -53,6 +53,26 @@ def test_odd_published_value_is_reported(grav):
     assert any("02.news/01.post/item.en.md" in w and "published" in w for w in page.warnings)
 
 
+@pytest.mark.parametrize("key, first, second", [
+    ("published", "false", "true"), ("published", "true", "true"), ("routable", "false", "true"),
+    ("publish_date", "'01-01-2030 10:00'", "'01-01-2020 10:00'"), ("unpublish_date", "'01-01-2020'", "'01-01-2040'"),
+])
+def test_a_visibility_key_given_twice_hides_the_page_and_names_file_and_key(grav, key, first, second):
+    # An editor adds `published: false` at the top and leaves the old `published: true` below:
+    # YAML keeps the last; which one was meant is not clear, so the page is hidden.
+    page = read(grav, f"{key}: {first}\ntitle: Post\n{key}: {second}")
+    assert page.published is False
+    assert any("02.news/01.post/item.en.md" in w and f"{key} is given twice (lines 2 and 4)" in w and "hidden" in w
+               for w in page.warnings), page.warnings
+
+
+def test_other_keys_given_twice_are_warned_about(grav):
+    page = read(grav, "title: One\ntaxonomy:\n  tag: [a]\n  tag: [b]\ntitle: Two")
+    assert page.published is True and page.title == "Two"
+    assert any("title is given twice" in w for w in page.warnings)
+    assert any("taxonomy.tag is given twice (lines 4 and 5)" in w for w in page.warnings)
+
+
 @pytest.mark.parametrize("value, expected", [("false", False), ("'false'", False), ("true", True)])
 def test_routable_flag(grav, value, expected):
     assert read(grav, f"title: Post\nroutable: {value}").routable is expected

@@ -242,3 +242,19 @@ def test_loopback_pages_may_try_the_widget_while_no_list_is_set(content_index):
     public = create_app({"INDEX": str(content_index), "RATE_LIMIT": "", "HOST": "0.0.0.0"}).test_client()
     assert "Access-Control-Allow-Origin" not in public.get(
         "/api/search?q=x", headers={"Origin": "http://localhost:8080"}).headers
+
+
+# -- all date parameters within a sane range (a day's end past 9999-12-31 cannot be computed) --
+
+@pytest.mark.parametrize("params", [{"to": "9999-12-31"}, {"from": "0001-01-01"}, {"year": "9999"},
+                                    {"month": "0001-01"}, {"year": "0", "month": "1"}, {"from": "3000-01-01"}])
+def test_dates_out_of_range_are_a_clear_400(visible, params):
+    api = visible.get("/api/search", query_string={"q": "клиника", **params})
+    assert api.status_code == 400 and "between" in api.get_json()["error"], api.get_json()
+    page = visible.get("/search", query_string={"q": "клиника", **params})
+    assert page.status_code == 400
+
+
+def test_dates_at_the_ends_of_the_range_are_searched(visible):
+    r = visible.get("/api/search", query_string={"q": "клиника", "from": "1000-01-01", "to": "2999-12-31"})
+    assert r.status_code == 200 and r.get_json()["total"] > 0
