@@ -61,10 +61,12 @@ test-fallback: $(STAMP) $(FALLBACK)/.installed
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.analysis
 
-# Relevance on the real archive: recall@10, MRR, nDCG@10 per language and kind, beside plain Whoosh.
+# Relevance on the real archive: recall@10, MRR, nDCG@10 per language and kind, beside plain Whoosh and a
+# Snowball OR baseline (the peers' matching); the visitors' set was written blind, by a helper who never saw the engine.
 bench-relevance: $(STAMP)
 	$(BIN)/python -m benchmarks.relevance
 	$(BIN)/python -m benchmarks.relevance --no-baseline --queries benchmarks/relevance/queries-holdout.tsv
+	$(BIN)/python -m benchmarks.relevance --queries benchmarks/relevance/queries-visitors.tsv
 
 # Speed at scale: Poisk beside tantivy, SQLite FTS5 and PostgreSQL on synthetic archives of 1k, 10k and 100k pages,
 # in-process and over HTTP (not part of make test; about 25 minutes, most of it the 100k size).
