@@ -160,6 +160,16 @@ def _cancel(writer) -> None:
         writer.cancel()
     except Exception as exc:
         log.debug("cancelling the writer: %s", exc)
+    # Whoosh 2.7 (the whoosh-reloaded fallback) leaves its write lock held when a commit fails
+    # half-way (whoosh3 releases it): the next writer would meet LockError for the life of the
+    # process. Release it here; it is ours, taken by this writer.
+    lock = getattr(writer, "writelock", None)
+    if lock is not None and not getattr(writer, "is_closed", True) and getattr(lock, "fd", None) is not None:
+        try:
+            lock.release()
+        except Exception as exc:
+            log.debug("releasing the write lock: %s", exc)
+        writer.is_closed = True
 
 
 # Below this many files a full build is quicker in one process than in several (start-up and

@@ -3,10 +3,12 @@
 import functools
 import gc
 import itertools
+import os
 import pickle
 import struct
 import threading
 import time
+import traceback
 import weakref
 import zlib
 from collections import OrderedDict
@@ -18,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.reading import CorruptIndexError
+from whoosh import reading as whoosh_reading
 
 from search import query as visitor_query
 from search import datewords, ranking, store, synonyms
@@ -132,8 +134,23 @@ class AnswerCache(LruCache):
             super().put(key, zlib.compress(pickle.dumps(page, pickle.HIGHEST_PROTOCOL), 1))
 
 
-# What reading a damaged index raises (Whoosh checks little and trusts the rest).
-READ_FAULTS = (CorruptIndexError, EOFError, OSError, struct.error, zlib.error, pickle.UnpicklingError)
+# What reading a damaged index raises (Whoosh checks little and trusts the rest). whoosh3 names a
+# bad postings block CorruptIndexError; whoosh-reloaded 2.7 raises a bare Exception("Block tag
+# error …") from its codec, recognised by where it was raised.
+READ_FAULTS = (EOFError, OSError, struct.error, zlib.error, pickle.UnpicklingError) + tuple(
+    c for c in (getattr(whoosh_reading, "CorruptIndexError", None),) if c is not None
+)
+_CODEC_FILES = (os.sep + os.path.join("whoosh", "codec") + os.sep, os.sep + os.path.join("whoosh", "filedb") + os.sep)
+
+
+def is_read_fault(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from reading damaged index files (not from a bug of ours)."""
+    if isinstance(exc, READ_FAULTS):
+        return True
+    if type(exc) is not Exception or exc.__traceback__ is None:
+        return False
+    *_, last = traceback.extract_tb(exc.__traceback__)
+    return any(part in last.filename for part in _CODEC_FILES)
 
 
 def _reads_index(method):
@@ -143,11 +160,15 @@ def _reads_index(method):
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
-        except READ_FAULTS as exc:
+        except Exception as exc:
+            if not is_read_fault(exc):
+                raise
             self.damage = f"{type(exc).__name__}: {exc}"
             self.damaged_at = time.time()
-            raise IndexDamaged(f"the index at {self.index_dir} cannot be read ({self.damage}): "
-                               "it is being checked and rebuilt; run `poisk index` if nothing indexes it") from exc
+            raise IndexDamaged(
+                f"the index at {self.index_dir} cannot be read ({self.damage}): "
+                "it is being checked and rebuilt; run `poisk index` if nothing indexes it"
+            ) from exc
 
     return wrapper
 
