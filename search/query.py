@@ -171,7 +171,6 @@ def clause_query(clause: Clause, synonyms=None, expansions=()) -> wq.Query | Non
 
 
 MAX_SYNONYM_WORDS = 6
-RELAXED_FROM = 3  # words; shorter queries need every word
 
 
 def _synonym_run(groups, start: int, synonyms) -> int:
@@ -186,41 +185,68 @@ def _synonym_run(groups, start: int, synonyms) -> int:
     return 0
 
 
-def to_whoosh(parsed: ParsedQuery, synonyms=None, expansions=None) -> wq.Query | None:
-    """Return the Whoosh query of ``parsed``, or None when nothing is left to search.
+@dataclass(frozen=True)
+class Part:
+    """One thing a page must hold to match the whole query: a word (with its alternatives), a phrase,
+    or several words that together name a term with synonyms."""
+
+    words: str  # as the visitor typed them
+    query: wq.Query
+    clauses: tuple[Clause, ...]
+
+
+@dataclass
+class QueryParts:
+    """A query as its required parts (each a Whoosh query) and what no page may hold."""
+
+    parts: list[Part]
+    excluded: wq.Query | None = None
+
+    def combined(self) -> wq.Query | None:
+        """Return the query of pages holding every part and nothing excluded (None: nothing to search)."""
+        if not self.parts:
+            return None
+        positive = self.parts[0].query if len(self.parts) == 1 else wq.And([p.query for p in self.parts])
+        return self.without_excluded(positive)
+
+    def without_excluded(self, query: wq.Query) -> wq.Query:
+        return wq.AndNot(query, self.excluded) if self.excluded is not None else query
+
+
+def to_parts(parsed: ParsedQuery, synonyms=None, expansions=None) -> QueryParts:
+    """Return the parts of ``parsed`` a page must hold, in the visitor's order (stop words leave none).
 
     ``expansions`` maps a clause to extra (text, boost) alternatives (transliterations).
     """
     expansions = expansions or {}
-    required = []
+    parts: list[Part] = []
     groups = parsed.groups
     i = 0
     while i < len(groups):
         run = _synonym_run(groups, i, synonyms)
         if run:  # several words that together name a term with synonyms (хронический миелолейкоз = ХМЛ)
-            words = " ".join(g[0].text for g in groups[i : i + run])
-            parts = [q for g in groups[i : i + run] if (q := clause_query(g[0], synonyms, expansions.get(g[0], ())))]
-            alternatives = [wq.And(parts)] if parts else []
+            clauses = tuple(g[0] for g in groups[i : i + run])
+            words = " ".join(c.text for c in clauses)
+            subs = [q for c in clauses if (q := clause_query(c, synonyms, expansions.get(c, ())))]
+            alternatives = [wq.And(subs)] if subs else []
             alternatives += [q for m in synonyms.expand(words) if (q := levels_query(m, SYNONYM_BOOST, cross=False))]
-            required.append(wq.Or(alternatives))
+            parts.append(Part(words, wq.Or(alternatives), clauses))
             i += run
             continue
         group = groups[i]
         alternatives = [q for c in group if (q := clause_query(c, synonyms, expansions.get(c, ()))) is not None]
         if alternatives:
-            required.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
+            words = " OR ".join(f'"{c.text}"' if c.phrase else c.text for c in group)
+            query = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+            parts.append(Part(words, query, tuple(group)))
         i += 1
-    if not required:
-        return None
-    if len(required) >= RELAXED_FROM:
-        # A long query finds the pages with all its words first, then those missing one.
-        positive = wq.Or(required, minmatch=len(required) - 1)
-    else:
-        positive = required[0] if len(required) == 1 else wq.And(required)
     excluded = [q for c in parsed.excluded if (q := clause_query(c, synonyms)) is not None]
-    if excluded:
-        return wq.AndNot(positive, wq.Or(excluded))
-    return positive
+    return QueryParts(parts, wq.Or(excluded) if excluded else None)
+
+
+def to_whoosh(parsed: ParsedQuery, synonyms=None, expansions=None) -> wq.Query | None:
+    """Return the Whoosh query of pages holding every word of ``parsed``, or None when nothing is left to search."""
+    return to_parts(parsed, synonyms, expansions).combined()
 
 
 def language_fields(lang: str) -> frozenset[str]:

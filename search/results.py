@@ -23,6 +23,7 @@ class Hit:
     tag: list[str] = field(default_factory=list)
     translations: dict[str, str] = field(default_factory=dict)  # language → URL of the same page
     duplicates: list[dict] = field(default_factory=list)  # other addresses of the same text
+    missing: list[str] | None = None  # the query words this page lacks (soft matching); None: it has all
 
     def to_dict(self) -> dict:
         return {
@@ -37,6 +38,7 @@ class Hit:
             "tag": self.tag,
             "translations": self.translations,
             "duplicates": self.duplicates,
+            "missing": self.missing,
         }
 
 
@@ -52,6 +54,7 @@ class SearchPage:
     facets: dict[str, list[FacetValue]]
     corrected: str | None = None  # the query searched instead of the one typed
     partial: bool = False  # the time budget ran out: the hits found so far
+    relaxed: list[str] | None = None  # query words some hits lack (they follow the hits with every word)
 
     @property
     def pages(self) -> int:
@@ -69,4 +72,5 @@ class SearchPage:
             "facets": {name: [asdict(v) for v in values] for name, values in self.facets.items()},
             "corrected": self.corrected,
             "partial": self.partial,
+            "relaxed": self.relaxed,
         }

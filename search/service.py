@@ -23,7 +23,7 @@ from whoosh import query as wq
 from whoosh import reading as whoosh_reading
 
 from search import query as visitor_query
-from search import datewords, ranking, store, synonyms
+from search import datewords, ranking, relax, store, synonyms
 from search.analysis import LANGUAGES
 from search.correct import Vocabulary, correct, transliterations
 from search.errors import IndexDamaged, QueryError
@@ -340,6 +340,7 @@ class SearchService:
             if year:  # «июль 2019» filters by date instead of searching the words
                 req = replace(req, year=year, month=month)
         corrected = None
+        parts = None
         if parsed.is_empty and not parsed.excluded:
             text_query = wq.Every()
         else:
@@ -347,17 +348,13 @@ class SearchService:
             if req.correct:
                 parsed, correction = correct(req.q, parsed, vocab)
                 corrected = correction.text if correction else None
-            text_query = visitor_query.to_whoosh(parsed, synonyms.default(), self._spellings(parsed, vocab, searcher))
-        if text_query is not None and req.lang and not req.others and not isinstance(text_query, wq.Every):
-            text_query = visitor_query.only_language(text_query, req.lang)
+            parts = visitor_query.to_parts(parsed, synonyms.default(), self._spellings(parsed, vocab, searcher))
+            if req.lang and not req.others:
+                parts = _only_language(parts, req.lang)
+            text_query = parts.combined()
         if text_query is None:
             return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected)
-        ranked_query = text_query
-        if req.prefer_lang and not req.lang and not isinstance(text_query, wq.Every):
-            ranked_query = wq.AndMaybe(text_query, wq.Term("lang", req.prefer_lang, boost=PREFER_LANG_BOOST))
-        elif req.others and req.lang and not isinstance(text_query, wq.Every):
-            # the visitor's language first, then pages that exist only in another one
-            ranked_query = wq.AndMaybe(text_query, wq.Term("lang", req.lang, boost=OWN_LANG_FIRST_BOOST))
+        ranked_query = self._boosted(text_query, req)
 
         filters = self._allowed(columns, req)
         by_date = req.sort == "date" or isinstance(text_query, wq.Every)
@@ -371,25 +368,63 @@ class SearchService:
         # answered, flagged partial.
         budget = Budget(self.time_budget)
         found = matching(text_query, searcher, filters, budget) & filters  # "every page" is every allowed one
-        if not found:
+        hits = _sorted(found)
+        distinct = hits[columns.distinct(hits)]  # copies of one text are one hit
+        # Fewer pages than a page of results hold every word: those lacking the least telling follow.
+        relaxed, words = None, []
+        if parts is not None and len(parts.parts) > 1 and len(distinct) < req.per_page:
+            words = [relax.Word(p.words, all(relax.is_generic(c.text) for c in p.clauses),
+                                matching(parts.without_excluded(p.query), searcher, filters, budget) & filters)
+                     for p in parts.parts]
+            relaxed = relax.relax(words, len(filters))
+            for doc in found:
+                relaxed.missing.pop(doc, None)
+        if not len(distinct) and not (relaxed and relaxed.missing):
             return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected,
                               budget.partial)
-        hits = np.fromiter(found, dtype=np.int64, count=len(found))
-        hits.sort()
-        distinct = hits[columns.distinct(hits)]  # copies of one text are one hit
-        facets = columns.count(distinct)
+        soft = _sorted(relaxed.missing) if relaxed else hits[:0]
+        soft_distinct = soft[columns.distinct(soft)] if len(soft) else soft
+        facets = columns.count(np.concatenate([distinct, soft_distinct]) if len(soft_distinct) else distinct)
         if by_date:
             ranked = [(d, None) for d in columns.newest(distinct, wanted)]
+            if len(ranked) < wanted and len(soft_distinct):
+                ranked += [(d, None) for d in columns.newest(soft_distinct, wanted - len(ranked))]
         else:
-            docs, scores = ranking.order(ranked_query, searcher, hits, budget)
-            best = columns.distinct(docs)[:wanted]
-            ranked = list(zip(docs[best].tolist(), scores[best].tolist()))
+            ranked = []
+            if len(hits):
+                docs, scores = ranking.order(ranked_query, searcher, hits, budget)
+                best = columns.distinct(docs)[:wanted]
+                ranked = list(zip(docs[best].tolist(), scores[best].tolist()))
+            if len(ranked) < wanted and len(soft):
+                any_word = self._boosted(parts.without_excluded(wq.Or([p.query for p in parts.parts])), req)
+                docs, scores = ranking.order(any_word, searcher, soft, budget)
+                order = sorted(range(len(docs)), key=lambda i: relaxed.order[int(docs[i])])  # stable: by score within
+                docs, scores = docs[order], scores[order]
+                best = columns.distinct(docs)[: wanted - len(ranked)]
+                ranked += list(zip(docs[best].tolist(), scores[best].tolist()))
         partial = budget.partial
-        terms = query_terms(text_query)
-        page = [self._hit(searcher.stored_fields(d), d, score, terms, searcher, filters, columns)
-                for d, score in ranked[first:wanted]]
-        return SearchPage(req.q, len(distinct), req.page, req.per_page, _ms(started), page, facets, corrected,
-                          partial)
+        terms = query_terms(text_query if not len(soft) else wq.Or([p.query for p in parts.parts]))
+        page = []
+        for d, score in ranked[first:wanted]:
+            hit = self._hit(searcher.stored_fields(d), d, score, terms, searcher, filters, columns)
+            if relaxed and d in relaxed.missing:
+                hit.missing = [words[i].text for i in relaxed.missing[d]]
+            page.append(hit)
+        return SearchPage(req.q, len(distinct) + len(soft_distinct), req.page, req.per_page, _ms(started), page,
+                          facets, corrected, partial,
+                          relaxed=(relaxed.words(words) or None) if relaxed and len(soft_distinct) else None)
+
+    @staticmethod
+    def _boosted(query: wq.Query, req: SearchRequest) -> wq.Query:
+        """Return ``query`` with the ranking preferences of ``req`` (the visitor's language first)."""
+        if isinstance(query, wq.Every):
+            return query
+        if req.prefer_lang and not req.lang:
+            return wq.AndMaybe(query, wq.Term("lang", req.prefer_lang, boost=PREFER_LANG_BOOST))
+        if req.others and req.lang:
+            # the visitor's language first, then pages that exist only in another one
+            return wq.AndMaybe(query, wq.Term("lang", req.lang, boost=OWN_LANG_FIRST_BOOST))
+        return query
 
     @_reads_index
     def suggest(self, text: str, lang: str | None = None, limit: int = 8) -> list[str]:
@@ -501,6 +536,19 @@ def _close_all(searchers: set, lock) -> None:
             searcher.close()
         except Exception:  # closing what may already be half gone: nothing to tell anyone
             pass
+
+
+def _only_language(parts: visitor_query.QueryParts, lang: str) -> visitor_query.QueryParts:
+    """Return ``parts`` looking only in ``lang``'s fields (a part with nothing left matches nothing)."""
+    kept = [replace(p, query=visitor_query.only_language(p.query, lang) or wq.NullQuery) for p in parts.parts]
+    excluded = visitor_query.only_language(parts.excluded, lang) if parts.excluded is not None else None
+    return visitor_query.QueryParts(kept, excluded)
+
+
+def _sorted(docs) -> np.ndarray:
+    hits = np.fromiter(docs, dtype=np.int64, count=len(docs))
+    hits.sort()
+    return hits
 
 
 def _split(value) -> list[str]:

@@ -33,6 +33,9 @@ HIT = {
         "score": {"type": ["number", "null"]},
         "category": {"type": "array", "items": {"type": "string"}},
         "tag": {"type": "array", "items": {"type": "string"}},
+        "missing": {"type": ["array", "null"], "items": {"type": "string"},
+                    "description": "The query words this page lacks (it follows the pages holding every word); "
+                                   "null when it holds them all."},
     },
 }
 
@@ -165,7 +168,8 @@ def document() -> dict:
             "Hit": HIT,
             "SearchPage": {
                 "type": "object",
-                "required": ["query", "total", "page", "per_page", "took_ms", "results", "facets", "corrected", "partial"],
+                "required": ["query", "total", "page", "per_page", "took_ms", "results", "facets", "corrected", "partial",
+                             "relaxed"],
                 "properties": {
                     "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
                     "page": {"type": "integer"}, "per_page": {"type": "integer"}, "took_ms": {"type": "number"},
@@ -174,6 +178,10 @@ def document() -> dict:
                                "properties": {"year": FACET, "month": FACET, "lang": FACET}},
                     "corrected": {"type": ["string", "null"]},
                     "partial": {"type": "boolean"},
+                    "relaxed": {"type": ["array", "null"], "items": {"type": "string"},
+                                "description": "When fewer pages than a page of results hold every word, pages lacking "
+                                               "the least telling words follow (each hit says which in `missing`): "
+                                               "the query words some hits lack; null when every hit has every word."},
                     "search_id": {"type": ["string", "null"], "description": "For GET /api/click (null when analytics are off)."},
                 },
             },

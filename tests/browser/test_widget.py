@@ -89,6 +89,16 @@ def test_correction_notice(page, widget_setup):
     assert "маммография" in note.inner_text()
 
 
+def test_pages_lacking_a_word_are_marked_and_the_note_says_which(page, widget_setup):
+    page.goto(widget_setup["allowed"].origin + "/index.html")
+    type_query(page, "vaccination information")
+    page.wait_for_function("() => document.querySelector('poisk-search').shadowRoot.querySelector('.note .relaxed')",
+                           timeout=10_000)
+    assert "Also showing pages without “information”" in page.locator(f"{WIDGET} .note").inner_text()
+    missing = page.locator(f"{WIDGET} .missing")
+    assert missing.count() >= 1 and "information" in missing.first.inner_text()
+
+
 def test_empty_state(page, widget_setup):
     page.goto(widget_setup["allowed"].origin + "/index.html")
     type_query(page, "qqqzzzxxx")
@@ -121,7 +131,8 @@ def run_axe(page):
                          ".map(v => ({id: v.id, nodes: v.nodes.map(n => n.target)}))")
 
 
-@pytest.mark.parametrize("query", ["гематология", "qqqzzzxxx", None], ids=["results", "empty", "closed"])
+@pytest.mark.parametrize("query", ["гематология", "vaccination information", "qqqzzzxxx", None],
+                         ids=["results", "relaxed", "empty", "closed"])
 def test_axe_finds_no_violations(browser, widget_setup, query):
     context = browser.new_context(bypass_csp=True)  # only so that the test can inject axe
     page = context.new_page()

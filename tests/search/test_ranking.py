@@ -62,10 +62,7 @@ def test_matching_finds_what_whoosh_finds(searcher, text):
     q = whoosh_query(text)
     whoosh = set(s.docs_for_query(q)) & table.live
     ours = matching(q, s, table.live) & table.live
-    if len(visitor_query.parse(text).groups) >= visitor_query.RELAXED_FROM:
-        assert ours <= whoosh  # a long query needs all its words but one; Whoosh ignores minmatch
-    else:
-        assert ours == whoosh
+    assert ours == whoosh
 
 
 @pytest.mark.parametrize("words", [["школ", "пациент"], ["сүйек", "кемік"], ["silk", "road"], ["костн", "мозг"]])

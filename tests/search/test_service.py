@@ -31,6 +31,7 @@ def test_a_long_query_finds_pages_missing_at_most_one_of_its_words(tiny_index):
     ])
     page = service.search(SearchRequest(q="nurses conference presentation"))
     assert [h.path.split("/")[1] for h in page.results] == ["all", "two"] and page.total == 2
+    assert [h.missing for h in page.results] == [None, ["presentation"]] and page.relaxed == ["presentation"]
 
 
 def test_paging_through_every_result_gives_the_total(corpus_index):

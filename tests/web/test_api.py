@@ -16,13 +16,15 @@ def search(client, **params):
 
 def test_contract_shape(client):
     data = search(client, q="гематология", lang="ru")
-    assert list(data) == ["query", "total", "page", "per_page", "took_ms", "results", "facets", "corrected", "partial", "search_id"]
-    assert data["corrected"] is None
+    assert list(data) == ["query", "total", "page", "per_page", "took_ms", "results", "facets", "corrected", "partial", "relaxed",
+                          "search_id"]
+    assert data["corrected"] is None and data["relaxed"] is None
     assert data["query"] == "гематология" and data["page"] == 1 and data["per_page"] == 10
     assert data["total"] > 10 and len(data["results"]) == 10
     hit = data["results"][0]
-    for key in ("path", "url", "lang", "title", "snippet", "date", "score", "translations", "duplicates"):
+    for key in ("path", "url", "lang", "title", "snippet", "date", "score", "translations", "duplicates", "missing"):
         assert key in hit
+    assert hit["missing"] is None
     assert hit["lang"] == "ru" and hit["url"].startswith("/ru")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", hit["date"])
     assert set(data["facets"]) == {"year", "month", "lang"}

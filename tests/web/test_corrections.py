@@ -67,3 +67,18 @@ def test_interface_language_boosts_but_never_filters(client):
     assert {f["value"] for f in preferred["facets"]["lang"]} == {"kk", "ru", "en"}
     assert preferred["results"][0]["lang"] == "en"
     assert api(client, q="Silk Road", prefer_lang="kk")["results"][0]["lang"] == "kk"
+
+
+def test_pages_lacking_a_generic_word_follow_and_say_so(client):
+    data = api(client, q="новости донорство", lang="ru")
+    assert data["total"] > 0 and data["relaxed"] == ["новости"]
+    assert all(h["missing"] == ["новости"] for h in data["results"])
+    html = client.get("/search?q=новости+донорство&lang=ru").get_data(as_text=True)
+    assert "Показаны страницы без слова «новости»" in html and "Нет слова:" in html
+    html = client.get("/search?q=information+vaccination&lang=en").get_data(as_text=True)
+    assert "Also showing pages without “information”" in html and "Missing:" in html
+
+
+def test_a_query_whose_telling_words_match_nothing_still_answers_nothing(client):
+    data = api(client, q="новости флибертиджиббет", lang="ru")
+    assert data["total"] == 0 and data["relaxed"] is None

@@ -18,17 +18,20 @@
     kk: { label: "Іздеу", placeholder: "Сайттан іздеу…", results: (n) => `${n} нәтиже`, none: "Ештеңе табылмады",
           tips: "Басқа сөздерді қолданып көріңіз.", more: "Тағы көрсету", all: "Барлық нәтижелер",
           showing: "Нәтижелер:", instead: "Іздеу:", clear: "Тазалау", unavailable: "Іздеу бұл сайттан қолжетімсіз.",
-          years: "Жыл бойынша", anyYear: "Барлық жылдар", loading: "Ізделуде…", alsoIn: "Басқа тілдерде:", suggest: "Ұсыныстар" },
+          years: "Жыл бойынша", anyYear: "Барлық жылдар", loading: "Ізделуде…", alsoIn: "Басқа тілдерде:", suggest: "Ұсыныстар",
+          relaxed: (w, n) => `${w} ${n > 1 ? "сөздері" : "сөзі"} жоқ беттер де көрсетілген.`, missing: "Жоқ сөз:", quotes: ["«", "»"] },
     ru: { label: "Поиск", placeholder: "Поиск по сайту…", results: (n) => `Найдено: ${n}`, none: "Ничего не найдено",
           tips: "Попробуйте другие слова.", more: "Показать ещё", all: "Все результаты",
           showing: "Показаны результаты по запросу", instead: "Искать", clear: "Очистить",
           unavailable: "Поиск недоступен с этого сайта.", years: "По годам", anyYear: "Все годы", loading: "Ищем…",
-          alsoIn: "Также:", suggest: "Подсказки" },
+          alsoIn: "Также:", suggest: "Подсказки",
+          relaxed: (w, n) => `Показаны страницы без ${n > 1 ? "слов" : "слова"} ${w}.`, missing: "Нет слова:", quotes: ["«", "»"] },
     en: { label: "Search", placeholder: "Search this site…", results: (n) => `${n} result${n === 1 ? "" : "s"}`,
           none: "No results", tips: "Try other words.", more: "Show more", all: "All results",
           showing: "Showing results for", instead: "Search instead for", clear: "Clear",
           unavailable: "Search is not available from this site.", years: "By year", anyYear: "Any year",
-          loading: "Searching…", alsoIn: "Also in:", suggest: "Suggestions" },
+          loading: "Searching…", alsoIn: "Also in:", suggest: "Suggestions",
+          relaxed: (w) => `Also showing pages without ${w}.`, missing: "Missing:", quotes: ["“", "”"] },
   };
 
   const CSS = `
@@ -58,6 +61,7 @@ li[role=option][aria-selected="true"] { background: #e8f0fa; outline: 2px solid 
 .date { color: var(--poisk-muted); font-size: .8rem; }
 .snippet { margin: .15rem 0 0; font-size: .9rem; line-height: 1.4; overflow-wrap: anywhere; }
 .also { margin: .15rem 0 0; font-size: .8rem; color: var(--poisk-muted); }
+.missing { margin: .15rem 0 0; font-size: .8rem; color: var(--poisk-muted); }
 .also .lang { color: var(--poisk-accent); text-decoration: underline; cursor: pointer; }
 mark { background: var(--poisk-mark); color: inherit; padding: 0 .1em; border-radius: 2px; }
 .foot { display: flex; justify-content: space-between; align-items: center; gap: .5rem; margin-top: .4rem; }
@@ -227,6 +231,12 @@ mark { background: var(--poisk-mark); color: inherit; padding: 0 .1em; border-ra
         instead.addEventListener("click", (e) => { e.preventDefault(); this._search(1, false, false); });
         this.note.append(`${t.showing} «${data.corrected}». `, instead);
       }
+      if (!problem && data && data.relaxed && data.relaxed.length) {
+        // Some hits lack words of the query: say which (they follow the hits with every word).
+        const [open, close] = t.quotes;
+        const words = data.relaxed.map((w) => `${open}${w}${close}`).join(", ");
+        this.note.append(el("span", { class: "relaxed" }, t.relaxed(words, data.relaxed.length)));
+      }
       hits.forEach((hit, i) => this.list.append(this._option(hit, i)));
       if (!problem && total === 0) this.note.append(el("strong", {}, t.none), " ", t.tips);
       this.more.hidden = hits.length >= total;
@@ -246,6 +256,9 @@ mark { background: var(--poisk-mark); color: inherit; padding: 0 .1em; border-ra
       li.dataset.index = String(i);
       if (hit.date) li.append(" ", el("span", { class: "date" }, hit.date.slice(0, 10)));
       if (hit.snippet) li.append(marked(hit.snippet, el("p", { class: "snippet" })));
+      if (hit.missing && hit.missing.length) {
+        li.append(el("p", { class: "missing" }, this.t.missing, " ", el("s", {}, hit.missing.join(", "))));
+      }
       const also = Object.entries(hit.translations || {})
         .map(([lang, url]) => [lang, this._link(url)]).filter(([, url]) => url);
       if (also.length) {
