@@ -24,6 +24,8 @@ class Site:
     force_lowercase_urls: bool = True
     publish_dates: bool = True
     summary_delimiter: str = "==="
+    # The site's name in each language (site.yaml, site.<lang>.yaml): words every page is "of".
+    titles: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def load(cls, path: Path) -> "Site":
@@ -68,12 +70,28 @@ class Site:
             force_lowercase_urls=bool(system.get("force_lowercase_urls", True)),
             publish_dates=bool(pages.get("publish_dates", True)),
             summary_delimiter=str(summary.get("delimiter") or "==="),
+            titles=_titles(config, site, supported),
         )
 
     def fingerprint(self) -> str:
         """Return a digest of the settings; when it changes, every document must be rebuilt."""
-        data = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
+        data = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items() if k != "titles"}
         return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _titles(config: Path, site: dict, languages: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Return the site's title per language ("" for the one in site.yaml), as Grav reads them."""
+    out = []
+    if isinstance(site.get("title"), str) and site["title"].strip():
+        out.append(("", site["title"].strip()))
+    for lang in languages:
+        try:
+            title = _read_yaml(config / f"site.{lang}.yaml").get("title")
+        except ContentError:
+            continue
+        if isinstance(title, str) and title.strip():
+            out.append((lang, title.strip()))
+    return tuple(out)
 
 
 def _read_yaml(path: Path) -> dict:

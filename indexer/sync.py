@@ -89,6 +89,7 @@ def _meta(site: Site) -> dict:
         "timezone": site.timezone,
         "default_lang": site.default_lang,
         "languages": list(site.languages),
+        "site_titles": dict(site.titles),
         "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
 

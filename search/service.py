@@ -23,7 +23,7 @@ from whoosh import query as wq
 from whoosh import reading as whoosh_reading
 
 from search import query as visitor_query
-from search import datewords, ranking, relax, store, synonyms
+from search import datewords, navigation, ranking, relax, store, synonyms
 from search.analysis import LANGUAGES
 from search.correct import Vocabulary, correct, transliterations
 from search.errors import IndexDamaged, QueryError
@@ -31,7 +31,7 @@ from search.doctable import DocTable
 from search.matching import Budget, matching
 from search.highlight import marked_title, query_terms, snippet
 from search.results import Hit, SearchPage
-from search.schema import body_field
+from search.schema import CROSS_TITLE_FIELD, body_field
 
 MAX_PER_PAGE = 100
 PREFER_LANG_BOOST = 3.0
@@ -201,6 +201,7 @@ class SearchService:
         self._open: set = set()
         self._closer = weakref.finalize(self, _close_all, self._open, self._lock)
         self._spelling_cache = LruCache(5000)
+        self._site: tuple | None = None  # (generation, the site name's words)
         self.damage: str | None = None  # the last fault in reading this index (None while none was met)
         self.damaged_at: float | None = None
         warm_up()
@@ -370,49 +371,107 @@ class SearchService:
         found = matching(text_query, searcher, filters, budget) & filters  # "every page" is every allowed one
         hits = _sorted(found)
         distinct = hits[columns.distinct(hits)]  # copies of one text are one hit
+        words: list[relax.Word] = []
+        lazy_words = parts is not None and len(parts.parts) > 1
+
+        def word_list() -> list[relax.Word]:
+            if not words:
+                site = self._site_name()
+                words.extend(
+                    relax.Word(p.words, all(relax.is_generic(c.text) or site.holds(c.text) for c in p.clauses),
+                               matching(parts.without_excluded(p.query), searcher, filters, budget) & filters)
+                    for p in parts.parts)
+            return words
+
         # Fewer pages than a page of results hold every word: those lacking the least telling follow.
-        relaxed, words = None, []
-        if parts is not None and len(parts.parts) > 1 and len(distinct) < req.per_page:
-            words = [relax.Word(p.words, all(relax.is_generic(c.text) for c in p.clauses),
-                                matching(parts.without_excluded(p.query), searcher, filters, budget) & filters)
-                     for p in parts.parts]
-            relaxed = relax.relax(words, len(filters))
+        relaxed = None
+        if lazy_words and len(distinct) < req.per_page:
+            relaxed = relax.relax(word_list(), len(filters))
             for doc in found:
                 relaxed.missing.pop(doc, None)
-        if not len(distinct) and not (relaxed and relaxed.missing):
+        # A page whose title is what the visitor typed comes first, even if it lacks a generic word.
+        named = self._named(parts, searcher, filters, budget, word_list) if parts is not None and not by_date else []
+        named_set = set(named)
+        missing = dict(relaxed.missing) if relaxed else {}
+        for doc in named:
+            if doc not in found and doc not in missing:
+                missing[doc] = tuple(i for i, w in enumerate(word_list()) if doc not in w.pages)
+        soft = _sorted(d for d in missing if d not in named_set)
+        soft_distinct = soft[columns.distinct(soft)] if len(soft) else soft
+        named_arr = _sorted(named_set)
+        named_distinct = named_arr[columns.distinct(named_arr)] if len(named_arr) else named_arr
+        rest = [a for a in (distinct[~np.isin(distinct, named_arr)] if len(named_arr) else distinct, soft_distinct)
+                if len(a)]
+        shown = np.concatenate([named_distinct, *rest]) if len(named_distinct) or rest else distinct
+        if not len(shown):
             return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected,
                               budget.partial)
-        soft = _sorted(relaxed.missing) if relaxed else hits[:0]
-        soft_distinct = soft[columns.distinct(soft)] if len(soft) else soft
-        facets = columns.count(np.concatenate([distinct, soft_distinct]) if len(soft_distinct) else distinct)
+        facets = columns.count(np.sort(shown))
+        any_word = None
+        if missing:
+            any_word = self._boosted(parts.without_excluded(wq.Or([p.query for p in parts.parts])), req)
         if by_date:
             ranked = [(d, None) for d in columns.newest(distinct, wanted)]
             if len(ranked) < wanted and len(soft_distinct):
                 ranked += [(d, None) for d in columns.newest(soft_distinct, wanted - len(ranked))]
         else:
             ranked = []
-            if len(hits):
-                docs, scores = ranking.order(ranked_query, searcher, hits, budget)
-                best = columns.distinct(docs)[:wanted]
+            if len(named_arr):  # named pages: by score among themselves, first
+                docs, scores = ranking.order(any_word or ranked_query, searcher, named_arr, budget)
+                best = columns.distinct(docs)
                 ranked = list(zip(docs[best].tolist(), scores[best].tolist()))
+            taken = {int(columns.same_text[d]) for d, _ in ranked}
+            if len(hits) and len(ranked) < wanted:
+                docs, scores = ranking.order(ranked_query, searcher, hits, budget)
+                best = columns.distinct(docs)
+                ranked += [(d, sc) for d, sc in zip(docs[best].tolist(), scores[best].tolist())
+                           if d not in named_set and int(columns.same_text[d]) not in taken][: wanted - len(ranked)]
             if len(ranked) < wanted and len(soft):
-                any_word = self._boosted(parts.without_excluded(wq.Or([p.query for p in parts.parts])), req)
                 docs, scores = ranking.order(any_word, searcher, soft, budget)
                 order = sorted(range(len(docs)), key=lambda i: relaxed.order[int(docs[i])])  # stable: by score within
                 docs, scores = docs[order], scores[order]
                 best = columns.distinct(docs)[: wanted - len(ranked)]
                 ranked += list(zip(docs[best].tolist(), scores[best].tolist()))
         partial = budget.partial
-        terms = query_terms(text_query if not len(soft) else wq.Or([p.query for p in parts.parts]))
+        terms = query_terms(text_query if any_word is None else wq.Or([p.query for p in parts.parts]))
         page = []
         for d, score in ranked[first:wanted]:
             hit = self._hit(searcher.stored_fields(d), d, score, terms, searcher, filters, columns)
-            if relaxed and d in relaxed.missing:
-                hit.missing = [words[i].text for i in relaxed.missing[d]]
+            if d in missing:
+                hit.missing = [words[i].text for i in missing[d]] or None
             page.append(hit)
-        return SearchPage(req.q, len(distinct) + len(soft_distinct), req.page, req.per_page, _ms(started), page,
-                          facets, corrected, partial,
-                          relaxed=(relaxed.words(words) or None) if relaxed and len(soft_distinct) else None)
+        lacking = sorted({i for d in missing for i in missing[d]})
+        return SearchPage(req.q, len(shown), req.page, req.per_page, _ms(started), page, facets, corrected, partial,
+                          relaxed=[words[i].text for i in lacking] or None)
+
+    def _site_name(self) -> navigation.SiteName:
+        generation = self._generation
+        if self._site is None or self._site[0] != generation:
+            self._site = (generation, navigation.SiteName(self.meta().get("site_titles")))
+        return self._site[1]
+
+    def _named(self, parts, searcher, filters, budget, word_list) -> list[int]:
+        """Return the pages whose titles are what the query says (see :mod:`search.navigation`)."""
+        texts = [p.words for p in parts.parts]
+        site = self._site_name()
+        weak = [all(relax.is_generic(c.text) or site.holds(c.text) for c in p.clauses) for p in parts.parts]
+        telling = [p for p, w in zip(parts.parts, weak) if not w] or parts.parts
+        fields = frozenset(searcher.schema.names())
+        titles = frozenset(f for f in fields if f.startswith("title_")) | {CROSS_TITLE_FIELD}
+        in_titles = [navigation.title_only(p.query, titles, fields) for p in telling]
+        if any(q is None for q in in_titles):
+            return []
+        query = parts.without_excluded(in_titles[0] if len(in_titles) == 1 else wq.And(in_titles))
+        candidates = matching(query, searcher, filters, budget) & filters
+        if not candidates or len(candidates) > navigation.MAX_NAMED_CANDIDATES:
+            return []
+        telling_texts = [c.text for p in telling for c in p.clauses]
+        named = []
+        for doc in sorted(candidates):
+            fields_of = searcher.stored_fields(doc)
+            if navigation.names(fields_of.get("title", ""), fields_of["lang"], texts, telling_texts):
+                named.append(doc)
+        return named
 
     @staticmethod
     def _boosted(query: wq.Query, req: SearchRequest) -> wq.Query:
@@ -546,6 +605,7 @@ def _only_language(parts: visitor_query.QueryParts, lang: str) -> visitor_query.
 
 
 def _sorted(docs) -> np.ndarray:
+    docs = docs if isinstance(docs, (set, frozenset, dict, list)) else list(docs)
     hits = np.fromiter(docs, dtype=np.int64, count=len(docs))
     hits.sort()
     return hits

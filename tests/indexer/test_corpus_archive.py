@@ -56,6 +56,7 @@ def test_site_configuration_is_read(site):
     assert site.include_default_lang is True
     assert site.timezone == "Asia/Almaty"
     assert site.summary_delimiter == "==="
+    assert dict(site.titles) == {"kk": "Гематология орталығы", "ru": "Центр гематологии", "en": "Hematology Center"}
 
 
 def test_every_page_file_is_indexed_without_errors(built, docs):

@@ -30,8 +30,8 @@ def tiny_index(tmp_path):
         gen = store.new_generation(path)
         ix = store.create_index(gen)
         with ix.writer() as w:
-            for doc_path, lang, text in docs:
-                w.add_document(**to_document(page(doc_path, lang, text)))
+            for doc_path, lang, text, *title in docs:  # (path, lang, text[, title])
+                w.add_document(**to_document(page(doc_path, lang, text, *title)))
         store.write_meta(gen, {"timezone": "UTC"})
         store.write_manifest(gen)
         store.publish(path, gen)
