@@ -14,13 +14,21 @@ def same_text_key(page: Page) -> str:
     return page.lang + ":" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
 
 
+def context_sha(page: Page) -> str:
+    """Return a digest of the page's context (what its neighbours say of it), to tell when it changed."""
+    return hashlib.sha1(page.context.encode("utf-8")).hexdigest()[:16] if page.context else ""
+
+
 def to_document(page: Page) -> dict:
     """Return the Whoosh document of ``page``."""
     date = page.date
     text = f"{page.title}\n{page.body}"
+    # The section's and sub-pages' titles are searched with the body (after it: phrases never
+    # run across), but the stored body, shown in snippets, is the page's own.
+    body = f"{page.body}\n\n{page.context}" if page.context else page.body
     levels = {CODE_FIELD: text, CROSS_FIELD: page.body, CROSS_TITLE_FIELD: page.title, SPELL_FIELD: text}
     if page.lang in FAMILY_LANGUAGES:
-        levels[family_field(page.lang)] = text
+        levels[family_field(page.lang)] = f"{text}\n\n{page.context}" if page.context else text
     return {
         **levels,
         "path": page.path,
@@ -45,6 +53,7 @@ def to_document(page: Page) -> dict:
         "mtime_ns": page.mtime_ns,
         "size": page.size,
         "sha1": page.sha1,
+        "context_sha": context_sha(page),
         title_field(page.lang): page.title,
-        body_field(page.lang): page.body,
+        body_field(page.lang): body,
     }

@@ -50,6 +50,7 @@ class Page:
     size: int = 0
     sha1: str = ""
     warnings: list[str] = field(default_factory=list)
+    context: str = ""  # its section's title and its sub-pages' titles: searched, never shown
 
 
 def decode(raw: bytes, path: str) -> str:

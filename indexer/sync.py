@@ -13,12 +13,11 @@ from search import store
 from search.schema import SCHEMA_VERSION
 
 from indexer import bulk
-from indexer.documents import to_document
+from indexer.documents import context_sha, to_document
 from indexer.errors import ContentError
 from indexer.lock import writer_lock
-from indexer.frontmatter_yaml import split_page
-from indexer.language import suffix_language
-from indexer.pages import decode, read_page
+from indexer.headers import FolderHeaders
+from indexer.pages import read_page
 from indexer.site import Site
 from indexer.walk import is_page_file, page_files
 
@@ -45,33 +44,6 @@ class Report:
             f"{kind}: {self.indexed} indexed, {self.unchanged} unchanged, {self.removed} removed, "
             f"{len(self.errors)} errors in {self.seconds:.1f} s"
         )
-
-
-class SlugCache:
-    """The ``slug:`` of each ancestor page, per language, read once per run."""
-
-    def __init__(self, site: Site):
-        self.site = site
-        self._cache: dict[tuple[str, str], str | None] = {}
-
-    def __call__(self, folder: str, lang: str) -> str | None:
-        key = (folder, lang)
-        if key not in self._cache:
-            self._cache[key] = self._read(folder, lang)
-        return self._cache[key]
-
-    def _read(self, folder: str, lang: str) -> str | None:
-        directory = self.site.pages_dir / folder
-        candidates = sorted(p for p in directory.glob("*.md") if suffix_language(p.name) == lang)
-        candidates += sorted(p for p in directory.glob("*.md") if suffix_language(p.name) is None)
-        for path in candidates[:1]:
-            try:
-                header, _ = split_page(decode(path.read_bytes(), path.name))
-            except (OSError, ContentError, ValueError):
-                return None
-            slug = header.get("slug")
-            return str(slug).strip().strip("/") if slug else None
-        return None
 
 
 def _folder(rel: str) -> str:
@@ -185,7 +157,7 @@ def _full_build(site: Site, root: Path, progress, procs: int = 1) -> Report:
         ix = store.create_index(gen)
         report = Report(rebuilt=True)
         files = list(page_files(site.pages_dir))
-        slugs = SlugCache(site)
+        slugs = FolderHeaders(site)
 
         def document_of(file: Path, errors: list[str]) -> dict | None:
             page = _read(site, file, slugs, errors)
@@ -222,7 +194,10 @@ def _full_build(site: Site, root: Path, progress, procs: int = 1) -> Report:
 def _read(site: Site, file: Path, slugs, errors: list[str], rel: str | None = None):
     rel = rel or file.relative_to(site.pages_dir).as_posix()
     try:
-        return read_page(site, file, slugs)
+        page = read_page(site, file, slugs)
+        if hasattr(slugs, "context"):
+            page.context = slugs.context(page.folder, page.lang)
+        return page
     except ContentError as exc:
         errors.append(str(exc))
         log.error("skipped %s", exc)
@@ -232,7 +207,7 @@ def _read(site: Site, file: Path, slugs, errors: list[str], rel: str | None = No
     return None
 
 
-KNOWN_FIELDS = ("mtime_ns", "size", "sha1", "url")  # what tells whether an indexed page changed
+KNOWN_FIELDS = ("mtime_ns", "size", "sha1", "url", "context_sha")  # what tells whether an indexed page changed
 
 
 def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Report:
@@ -264,7 +239,7 @@ def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Repor
 
     writer = ix.writer(limitmb=128)  # small segments: one compound file each
     try:
-        slugs = SlugCache(site)
+        slugs = FolderHeaders(site)
         moved_under: set[str] = set()
         pending = []
         for rel, file in on_disk.items():
@@ -290,7 +265,8 @@ def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Repor
                     writer.delete_by_term("path", rel)
                     report.removed += 1
                 return
-            if old and old.get("sha1") == page.sha1 and (not force or old.get("url") == page.url):
+            if (old and old.get("sha1") == page.sha1 and old.get("context_sha") == context_sha(page)
+                    and (not force or old.get("url") == page.url)):
                 return
             writer.update_document(**to_document(page))
             report.indexed += 1
@@ -299,7 +275,9 @@ def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Repor
 
         for rel in progress(pending) if progress else pending:
             index_file(rel, force=False)
-        # A page's URL depends on its ancestors' slugs: the pages below a changed page are read again.
+        # A page's URL depends on its ancestors' slugs, and its context on its section's title: the
+        # pages below a changed page are read again. A section lists its sub-pages' titles: the
+        # section page above a changed, added or removed page is read again too.
         parents = {f for f in moved_under if f}
         below = {}
         for parent in parents:
@@ -307,6 +285,12 @@ def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Repor
                 for file in page_files(pages / parent, root=pages):
                     rel = file.relative_to(pages).as_posix()
                     if _folder(rel).startswith(parent + "/") and rel not in pending:
+                        below[rel] = file
+            section = pages / _folder(parent)
+            if _folder(parent) and section.is_dir():
+                for file in sorted(section.glob("*.md")):
+                    rel = file.relative_to(pages).as_posix()
+                    if is_page_file(file.name) and rel not in pending:
                         below[rel] = file
         if below:
             with ix.searcher() as searcher:

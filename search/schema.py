@@ -7,7 +7,7 @@ from search.analysis.indexing import IndexingFrequency, IndexingPositions
 
 # Bump when the schema or any analyser changes what is indexed: the indexer then
 # rebuilds from content instead of mixing old and new keys.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 CODE_FIELD = "code"
 CROSS_FIELD = "cross"
@@ -87,6 +87,7 @@ def build_schema() -> fields.Schema:
         mtime_ns=fields.STORED(),
         size=fields.STORED(),
         sha1=fields.STORED(),
+        context_sha=fields.STORED(),  # of the section's and sub-pages' titles searched with the page
     )
     for lang in LANGUAGES:
         analyzer = analyzer_for(lang)

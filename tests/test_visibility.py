@@ -47,25 +47,35 @@ def test_draft_is_never_found(api, q):
     assert data["facets"] == {"year": [], "month": [], "lang": []}
 
 
+def with_every_word(data):
+    """Return the paths of the hits holding every word (pages lacking some follow, marked ``missing``)."""
+    return {h["path"] for h in data["results"] if not h["missing"]}
+
+
+def not_shown(data, prefix):
+    return not with_every_word(data) and not any(p.startswith(prefix) for p in paths(data))
+
+
 @pytest.mark.parametrize("q", ["протонная терапия", "протондық", "proton therapy"])
 def test_scheduled_post_is_hidden_until_its_time(api, clock, q):
-    assert api(q=q)["total"] == 0
+    assert not_shown(api(q=q), SCHEDULED)
     clock.now = at(2031, 3, 15, 9, 59)
-    assert api(q=q)["total"] == 0
+    assert not_shown(api(q=q), SCHEDULED)
     clock.now = at(2031, 3, 15, 10, 0, 1)  # no reindex, no file change
     data = api(q=q)
-    assert data["total"] >= 1 and all(p.startswith(SCHEDULED) for p in paths(data))
-    assert data["facets"]["year"] == [{"value": "2031", "count": data["total"]}]
+    assert with_every_word(data) and all(p.startswith(SCHEDULED) for p in with_every_word(data))
+    assert data["results"][0]["path"].startswith(SCHEDULED)
+    assert "2031" in {f["value"] for f in data["facets"]["year"]}
 
 
 @pytest.mark.parametrize("q", ["вакансия", "vacancy", "бос орын"])
 def test_expired_post_disappears_when_its_time_passes(api, clock, q):
-    assert api(q=q)["total"] == 0
+    assert not_shown(api(q=q), EXPIRED)
     clock.now = at(2020, 12, 31, 23, 0)
     data = api(q=q)
-    assert data["total"] >= 1 and all(p.startswith(EXPIRED) for p in paths(data))
+    assert with_every_word(data) and all(p.startswith(EXPIRED) for p in with_every_word(data))
     clock.now = at(2021, 1, 1, 0, 0, 1)
-    assert api(q=q)["total"] == 0
+    assert not_shown(api(q=q), EXPIRED)
 
 
 def test_hidden_posts_are_not_in_totals_or_facets(api):

@@ -14,7 +14,8 @@ from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from indexer import bulk
 from indexer.site import Site
-from indexer.sync import SlugCache, _read, reindex, Report
+from indexer.headers import FolderHeaders as SlugCache
+from indexer.sync import _read, reindex, Report
 from indexer.documents import to_document
 from indexer.walk import page_files
 from search import hot, postings, store
