@@ -132,6 +132,43 @@ def fix_layout(text: str, vocab: Vocabulary) -> str | None:
     return None
 
 
+_APOSTROPHES = "'’`ʼ"
+
+
+def _latin_letters(text: str) -> bool:
+    """Return whether ``text`` is one word of Latin letters (any alphabet's, with apostrophes inside)."""
+    core = text.strip(_APOSTROPHES) if not text.endswith(("'", "’")) or len(text) < 3 else text
+    return bool(core) and any(ch.isalpha() for ch in core) and all(
+        (ch.isalpha() and ord(ch) < 0x250) or ch in _APOSTROPHES or ch == "-" for ch in core)
+
+
+def fix_kazakh_latin(parsed: ParsedQuery, vocab: Vocabulary) -> ParsedQuery | None:
+    """Return ``parsed`` with each Latin-letter word that matches nothing as typed read as Kazakh in Latin letters.
+
+    The 2021 alphabet (Qaraǵandy), the 2017/2018 ones (Qarag'andy) and informal ASCII (Karagandy,
+    oskemen) become Cyrillic Kazakh (:mod:`search.kazakh_latin`); the index decides which spelling
+    is a real word. An English (or any indexed) word is never touched.
+    """
+    from search.kazakh_latin import to_kazakh_cyrillic
+
+    changed = False
+    groups = []
+    for group in parsed.groups:
+        new_group = []
+        for clause in group:
+            words = clause.text.split()
+            out = []
+            for word in words:
+                if len(word) >= 2 and _latin_letters(word) and not vocab.knows(word):
+                    known = next((c for c in to_kazakh_cyrillic(word) if vocab.knows(c)), None)
+                    if known:
+                        word, changed = known, True
+                out.append(word)
+            new_group.append(replace(clause, text=" ".join(out)) if out != words else clause)
+        groups.append(new_group)
+    return ParsedQuery(groups, parsed.excluded) if changed else None
+
+
 def fix_spelling(parsed: ParsedQuery, vocab: Vocabulary) -> ParsedQuery | None:
     """Return ``parsed`` with each word that matches nothing replaced by its nearest indexed word."""
     changed = False
@@ -157,6 +194,11 @@ def correct(text: str, parsed: ParsedQuery, vocab: Vocabulary) -> tuple[ParsedQu
     converted = fix_layout(text, vocab) if parsed.groups and not parsed.excluded else None
     if converted:
         return parse(converted), Correction(converted, "layout")
+    kazakh = fix_kazakh_latin(parsed, vocab)
+    if kazakh:
+        parsed = kazakh
+        fixed = fix_spelling(kazakh, vocab)
+        return (fixed or kazakh), Correction(unparse(fixed or kazakh), "kazakh-latin")
     fixed = fix_spelling(parsed, vocab)
     if fixed:
         return fixed, Correction(unparse(fixed), "spelling")
