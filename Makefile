@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test test-fallback install browser index golden bench bench-quick bench-relevance bench-analysis bench-load clean
+.PHONY: serve lint test test-fallback install browser index golden bench bench-quick bench-relevance bench-analysis bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,12 @@ $(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
 
 browser: $(BROWSER_DEPS)
 
-test: $(STAMP) $(BROWSER_DEPS)
+# Lint and format check first (ruff, configured in pyproject.toml), then the whole suite.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(STAMP) $(BROWSER_DEPS) lint
 	$(BIN)/python -m pytest
 
 # The same suite on whoosh-reloaded 2.7.5, the drop-in fallback for whoosh3 (never both in one

@@ -1,6 +1,6 @@
 """Speed of text analysis on the real archive: tokens/s, per-query analysis time, dictionary cache load.
 
-    python -m benchmarks.analysis
+python -m benchmarks.analysis
 """
 
 import statistics
@@ -30,8 +30,12 @@ def main() -> int:
 
     def analyse_all():
         for lang, text in texts:
-            levels = [analyzer_for(lang, "exact"), analyzer_for(None, "code"), analyzer_for(None, "cross"),
-                      analyzer_for(None, "spell")]
+            levels = [
+                analyzer_for(lang, "exact"),
+                analyzer_for(None, "code"),
+                analyzer_for(None, "cross"),
+                analyzer_for(None, "spell"),
+            ]
             if lang in FAMILY_LANGUAGES:
                 levels.append(analyzer_for(lang, "family"))
             for analyzer in levels:
@@ -56,9 +60,16 @@ def main() -> int:
     times.sort()
 
     load = subprocess.run(
-        [sys.executable, "-c", "import time; t=time.perf_counter(); from search.analysis.dictionary import lemma_stems; "
-         "lemma_stems(); print(time.perf_counter()-t)"],
-        cwd=REPO, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import time; t=time.perf_counter(); from search.analysis.dictionary import lemma_stems; "
+            "lemma_stems(); print(time.perf_counter()-t)",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     )
 
     print("| measure | value | goal |")
@@ -66,8 +77,10 @@ def main() -> int:
     print(f"| words in the archive (title + body) | {words:,} | |")
     print(f"| analysis, all levels, cold (first pass) | {words / cold:,.0f} words/s | |")
     print(f"| analysis, all levels, warm | {words / warm:,.0f} words/s | ≥ 30,000 tokens/s |")
-    print(f"| query analysis p50 / p95 / max ({len(times)} runs) | {statistics.median(times):.2f} / "
-          f"{times[int(len(times) * 0.95)]:.2f} / {times[-1]:.2f} ms | ≤ 2 ms |")
+    print(
+        f"| query analysis p50 / p95 / max ({len(times)} runs) | {statistics.median(times):.2f} / "
+        f"{times[int(len(times) * 0.95)]:.2f} / {times[-1]:.2f} ms | ≤ 2 ms |"
+    )
     print(f"| dictionary stems load (new process, from the disk cache) | {float(load.stdout):.2f} s | < 1 s |")
     return 0
 

@@ -20,10 +20,14 @@ LANGS = ("kk", "ru", "en")
 def fts5_search(db, lang: str, q: str) -> dict:
     match = q if q.startswith('"') else " ".join(f'"{w}"' for w in q.split())
     try:
-        hits = db.execute("SELECT title, snippet(pages, 1, '<mark>', '</mark>', '…', 20) FROM pages "
-                          "WHERE pages MATCH ? AND lang = ? ORDER BY rank LIMIT 10", (match, lang)).fetchall()
-        years = db.execute("SELECT year, COUNT(*) FROM pages WHERE pages MATCH ? AND lang = ? GROUP BY year",
-                           (match, lang)).fetchall()
+        hits = db.execute(
+            "SELECT title, snippet(pages, 1, '<mark>', '</mark>', '…', 20) FROM pages "
+            "WHERE pages MATCH ? AND lang = ? ORDER BY rank LIMIT 10",
+            (match, lang),
+        ).fetchall()
+        years = db.execute(
+            "SELECT year, COUNT(*) FROM pages WHERE pages MATCH ? AND lang = ? GROUP BY year", (match, lang)
+        ).fetchall()
     except sqlite3.OperationalError:
         hits, years = [], []
     return {"results": [{"title": t, "snippet": s} for t, s in hits], "years": dict(years)}
@@ -43,8 +47,9 @@ def tantivy_index(path: str):
 
 def tantivy_search(index, searcher, lang: str, q: str) -> dict:
     try:
-        query = index.parse_query(f"+lang:{lang} +({q})" if not q.startswith('"') else f"+lang:{lang} +{q}",
-                                  [f"body_{lang}"])
+        query = index.parse_query(
+            f"+lang:{lang} +({q})" if not q.startswith('"') else f"+lang:{lang} +{q}", [f"body_{lang}"]
+        )
         hits = searcher.search(query, 10).hits
     except ValueError:
         hits = []

@@ -55,7 +55,8 @@ def generate(out: Path, folders: int, seed: int = 20261127) -> Path:
     config.mkdir(parents=True, exist_ok=True)
     (config / "system.yaml").write_text(
         "timezone: Asia/Almaty\nlanguages:\n  supported: [kk, ru, en]\n  default_lang: kk\n  include_default_lang: true\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     start = datetime(2011, 1, 1)
     for n in range(folders):
         date = start + timedelta(days=rng.randrange(15 * 365), hours=rng.randrange(24))
@@ -66,7 +67,8 @@ def generate(out: Path, folders: int, seed: int = 20261127) -> Path:
             title = f"{rng.choice(titles[lang])} {n}".replace("'", "’")
             (folder / f"item.{lang}.md").write_text(
                 f"---\ntitle: '{title}'\ndate: '{date:%d-%m-%Y %H:%M}'\ntaxonomy:\n    category: [news]\n---\n\n{body}\n",
-                encoding="utf-8")
+                encoding="utf-8",
+            )
     return out
 
 

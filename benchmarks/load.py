@@ -24,12 +24,48 @@ sys.path.insert(0, str(REPO))
 from tests.live import LiveServer  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus" / "hemcenter-kz"
-NORMAL = ["гематология", "костный мозг", "Silk Road", "hematology", "орталығы", "лейкоз", "ХМЛ", "тромбоз",
-          "пациенттерге", "vaccination", "анемия 2019", "трансплантация", "Пивоварова", "B12", "utvfnjkjubz",
-          "гематалогия", '"школа пациентов"', "семинар -вебинар", "конференция OR форум", "миелома"]
-HOSTILE = ["*", "a*", "*:*", "body:[a TO z]", "id:*", "published:false", "word~4", "(" * 200, "я" * 300,
-           '"><script>alert(1)</script>', "x&page=-1", "x&per_page=1000000000", "x&page=abc", "x&lang=zz",
-           "x&month=13", " OR ".join(f"w{i}" for i in range(40)), "\u200f\u200d😀", "x&colour=red"]
+NORMAL = [
+    "гематология",
+    "костный мозг",
+    "Silk Road",
+    "hematology",
+    "орталығы",
+    "лейкоз",
+    "ХМЛ",
+    "тромбоз",
+    "пациенттерге",
+    "vaccination",
+    "анемия 2019",
+    "трансплантация",
+    "Пивоварова",
+    "B12",
+    "utvfnjkjubz",
+    "гематалогия",
+    '"школа пациентов"',
+    "семинар -вебинар",
+    "конференция OR форум",
+    "миелома",
+]
+HOSTILE = [
+    "*",
+    "a*",
+    "*:*",
+    "body:[a TO z]",
+    "id:*",
+    "published:false",
+    "word~4",
+    "(" * 200,
+    "я" * 300,
+    '"><script>alert(1)</script>',
+    "x&page=-1",
+    "x&per_page=1000000000",
+    "x&page=abc",
+    "x&lang=zz",
+    "x&month=13",
+    " OR ".join(f"w{i}" for i in range(40)),
+    "\u200f\u200d😀",
+    "x&colour=red",
+]
 
 
 def encode(q: str) -> str:
@@ -54,9 +90,21 @@ def run(seconds: int, connections: int, workers: int, cache: bool = True) -> int
             procs = {}
             for kind in ("normal", "hostile"):
                 procs[kind] = subprocess.Popen(
-                    [wrk, "-t1", f"-c{connections // 2}", f"-d{seconds}s", "--timeout", "5s", "-s",
-                     str(REPO / "benchmarks" / "load" / "queries.lua"), server.base],
-                    env={"POISK_QUERIES": str(tmp / f"{kind}.txt")}, stdout=subprocess.PIPE, text=True)
+                    [
+                        wrk,
+                        "-t1",
+                        f"-c{connections // 2}",
+                        f"-d{seconds}s",
+                        "--timeout",
+                        "5s",
+                        "-s",
+                        str(REPO / "benchmarks" / "load" / "queries.lua"),
+                        server.base,
+                    ],
+                    env={"POISK_QUERIES": str(tmp / f"{kind}.txt")},
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
             results = {kind: p.communicate()[0] for kind, p in procs.items()}
     setup = f"{seconds} s, {connections} connections, {workers} workers, cache {'on' if cache else 'off'}"
     print(f"| load ({setup}) | requests | req/s | p50 ms | p99 ms | 5xx |")

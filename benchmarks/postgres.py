@@ -21,16 +21,23 @@ import time
 from pathlib import Path
 
 CONFIGS = {"ru": "russian", "en": "english", "kk": "simple"}
-CONFIG_SQL = "CASE lang WHEN 'ru' THEN 'russian'::regconfig WHEN 'en' THEN 'english'::regconfig " \
-             "ELSE 'simple'::regconfig END"
-SETTINGS = {"shared_buffers": "256MB", "work_mem": "16MB", "maintenance_work_mem": "512MB",
-            "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "40"}
+CONFIG_SQL = (
+    "CASE lang WHEN 'ru' THEN 'russian'::regconfig WHEN 'en' THEN 'english'::regconfig ELSE 'simple'::regconfig END"
+)
+SETTINGS = {
+    "shared_buffers": "256MB",
+    "work_mem": "16MB",
+    "maintenance_work_mem": "512MB",
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "max_connections": "40",
+}
 
 
 def binary(name: str) -> str:
     """Return the path of a PostgreSQL server program (Debian keeps them out of PATH)."""
-    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)),
-                                       None)
+    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
     if not found:
         raise RuntimeError(f"PostgreSQL's {name} is not installed: apt-get install postgresql")
     return found
@@ -53,12 +60,14 @@ class PostgresServer:
         if self.user:
             entry = pwd.getpwnam(self.user)
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
-        self._run(binary("initdb"), "-D", str(self.data), "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8",
-                  "-U", "bench")
-        options = " ".join([f"-p {self.port}", f"-k {self.folder}", "-c listen_addresses=127.0.0.1"]
-                           + [f"-c {k}={v}" for k, v in SETTINGS.items()])
-        self._run(binary("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w",
-                  "start")
+        self._run(
+            binary("initdb"), "-D", str(self.data), "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-U", "bench"
+        )
+        options = " ".join(
+            [f"-p {self.port}", f"-k {self.folder}", "-c listen_addresses=127.0.0.1"]
+            + [f"-c {k}={v}" for k, v in SETTINGS.items()]
+        )
+        self._run(binary("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
         return f"host=127.0.0.1 port={self.port} user=bench dbname=postgres"
 
     def pid(self) -> int:
@@ -83,9 +92,11 @@ def build(dsn: str, docs) -> None:
 
     with psycopg.connect(dsn, autocommit=True) as db:
         db.execute("DROP TABLE IF EXISTS pages")
-        db.execute(f"CREATE TABLE pages (id serial PRIMARY KEY, lang text NOT NULL, title text, body text, "
-                   f"year int, tsv tsvector GENERATED ALWAYS AS "
-                   f"(to_tsvector({CONFIG_SQL}, coalesce(title, '') || ' ' || coalesce(body, ''))) STORED)")
+        db.execute(
+            f"CREATE TABLE pages (id serial PRIMARY KEY, lang text NOT NULL, title text, body text, "
+            f"year int, tsv tsvector GENERATED ALWAYS AS "
+            f"(to_tsvector({CONFIG_SQL}, coalesce(title, '') || ' ' || coalesce(body, ''))) STORED)"
+        )
         with db.cursor() as cur, cur.copy("COPY pages (lang, title, body, year) FROM STDIN") as copy:
             for _path, lang, title, body, year in docs:
                 copy.write_row((lang, title, body, year))
@@ -112,8 +123,11 @@ def search(db, lang: str, q: str) -> dict:
         f"FROM (SELECT title, body, ts_rank_cd(tsv, query) AS rank, query FROM pages, "
         f"{parse}(%(c)s::regconfig, %(q)s) AS query WHERE tsv @@ query AND lang = %(l)s "
         f"ORDER BY rank DESC LIMIT 10) AS top ORDER BY rank DESC",
-        {"c": config, "q": text, "l": lang}).fetchall()
+        {"c": config, "q": text, "l": lang},
+    ).fetchall()
     years = db.execute(
         f"SELECT year, count(*) FROM pages, {parse}(%(c)s::regconfig, %(q)s) AS query "
-        f"WHERE tsv @@ query AND lang = %(l)s GROUP BY year", {"c": config, "q": text, "l": lang}).fetchall()
+        f"WHERE tsv @@ query AND lang = %(l)s GROUP BY year",
+        {"c": config, "q": text, "l": lang},
+    ).fetchall()
     return {"results": [{"title": t, "snippet": s} for t, s in hits], "years": dict(years)}

@@ -58,8 +58,9 @@ class Poisk:
 
         reindex(Site.load(CORPUS), index_dir)
         # No analytics: the judged queries are not visitors' searches (and the index's folder goes at the end).
-        self.client = create_app({"INDEX": str(index_dir), "TESTING": True, "RATE_LIMIT": "",
-                                  "ANALYTICS": ""}).test_client()
+        self.client = create_app(
+            {"INDEX": str(index_dir), "TESTING": True, "RATE_LIMIT": "", "ANALYTICS": ""}
+        ).test_client()
 
     def search(self, q: str, lang: str) -> list[str]:
         r = self.client.get("/api/search", query_string={"q": q, "lang": lang, "per_page": K})
@@ -100,10 +101,12 @@ class PlainWhoosh:
         from whoosh.analysis import StemmingAnalyzer
         from whoosh.qparser import MultifieldParser
 
-
-        schema = fields.Schema(path=fields.ID(stored=True), lang=fields.ID,
-                               title=fields.TEXT(analyzer=StemmingAnalyzer(), field_boost=2.0),
-                               body=fields.TEXT(analyzer=StemmingAnalyzer()))
+        schema = fields.Schema(
+            path=fields.ID(stored=True),
+            lang=fields.ID,
+            title=fields.TEXT(analyzer=StemmingAnalyzer(), field_boost=2.0),
+            body=fields.TEXT(analyzer=StemmingAnalyzer()),
+        )
         ix = _baseline_index(index_dir, schema, lambda p: {"lang": p.lang, "title": p.title, "body": p.body})
         self.searcher = ix.searcher()
         self.parser = MultifieldParser(["title", "body"], schema)
@@ -129,7 +132,6 @@ class SnowballOr:
         from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
         from whoosh.qparser import MultifieldParser, OrGroup
 
-
         stems = {"ru": "russian", "en": "english", "kk": None}
         schema = fields.Schema(path=fields.ID(stored=True))
         for lang, stemmer in stems.items():
@@ -140,8 +142,9 @@ class SnowballOr:
             schema.add(f"body_{lang}", fields.TEXT(analyzer=chain))
         ix = _baseline_index(index_dir, schema, lambda p: {f"title_{p.lang}": p.title, f"body_{p.lang}": p.body})
         self.searcher = ix.searcher()
-        self.parsers = {lang: MultifieldParser([f"title_{lang}", f"body_{lang}"], schema, group=OrGroup)
-                        for lang in stems}
+        self.parsers = {
+            lang: MultifieldParser([f"title_{lang}", f"body_{lang}"], schema, group=OrGroup) for lang in stems
+        }
 
     def search(self, q: str, lang: str) -> list[str]:
         try:
@@ -180,8 +183,12 @@ def summarise(per, key=lambda r: "all"):
         if "recall" in r:
             groups[key(r)].append(r)
     return {
-        g: (len(rs), statistics.mean(r["recall"] for r in rs), statistics.mean(r["mrr"] for r in rs),
-            statistics.mean(r["ndcg"] for r in rs))
+        g: (
+            len(rs),
+            statistics.mean(r["recall"] for r in rs),
+            statistics.mean(r["mrr"] for r in rs),
+            statistics.mean(r["ndcg"] for r in rs),
+        )
         for g, rs in sorted(groups.items())
     }
 
@@ -218,20 +225,30 @@ def main(argv=None) -> int:
     print(f"| engine | group | n | recall@{K} | MRR | nDCG@{K} |")
     print("|---|---|---|---|---|---|")
     for name, per in results.items():
-        for label, key in (("all", lambda r: "all"), ("lang", lambda r: r["row"]["lang"]), ("kind", lambda r: r["row"]["kind"])):
+        for label, key in (
+            ("all", lambda r: "all"),
+            ("lang", lambda r: r["row"]["lang"]),
+            ("kind", lambda r: r["row"]["kind"]),
+        ):
             for g, (n, rec, mrr, ndcg) in summarise(per, key).items():
-                print(f"| {name} | {label if label == 'all' else label + '=' + g} | {n} | {rec:.3f} | {mrr:.3f} | {ndcg:.3f} |")
+                print(
+                    f"| {name} | {label if label == 'all' else label + '=' + g} | {n} | {rec:.3f} | {mrr:.3f} | {ndcg:.3f} |"
+                )
         nonsense = [r for r in per if "nonsense_ok" in r]
         violations = sum(r["violations"] for r in per)
-        print(f"| {name} | nonsense/negative with no (unmarked) results | {sum(r['nonsense_ok'] for r in nonsense)}/{len(nonsense)} | | | |")
+        print(
+            f"| {name} | nonsense/negative with no (unmarked) results | {sum(r['nonsense_ok'] for r in nonsense)}/{len(nonsense)} | | | |"
+        )
         print(f"| {name} | must-not pages in a top {K} | {violations} | | | |")
     if args.show_misses:
         print()
         for r in results["poisk"]:
             if r.get("recall", 1) < 1 or r["violations"] or r.get("nonsense_ok") is False:
                 row = r["row"]
-                print(f"{row['id']} {row['lang']} {row['kind']:15} {row['query']!r}: recall {r.get('recall', '-')}, "
-                      f"violations {r['violations']}; top: {r['ranked'][:5]}")
+                print(
+                    f"{row['id']} {row['lang']} {row['kind']:15} {row['query']!r}: recall {r.get('recall', '-')}, "
+                    f"violations {r['violations']}; top: {r['ranked'][:5]}"
+                )
     return 0
 
 

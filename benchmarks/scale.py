@@ -68,7 +68,7 @@ def make_queries(docs: list, count: int = 300, seed: int = 7) -> list[tuple[str,
         bodies = [d[3] for d in docs if d[1] == lang][:2000]
         words = Counter(w.lower() for b in bodies for w in re.findall(r"[^\W\d_]{4,}", b))
         ranked = [w for w, _ in words.most_common()]
-        common, rare = ranked[: len(ranked) // 10 or 1], ranked[len(ranked) // 2:] or ranked
+        common, rare = ranked[: len(ranked) // 10 or 1], ranked[len(ranked) // 2 :] or ranked
         per = count // len(LANGS)
         for i in range(per):
             kind = i % 4
@@ -88,7 +88,7 @@ def make_queries(docs: list, count: int = 300, seed: int = 7) -> list[tuple[str,
 
 def percentiles(times: list[float]) -> tuple[float, float, float]:
     times = sorted(times)
-    pick = lambda p: times[min(len(times) - 1, int(len(times) * p))]  # noqa: E731
+    pick = lambda p: times[min(len(times) - 1, int(len(times) * p))]
     return statistics.median(times), pick(0.95), pick(0.99)
 
 
@@ -96,8 +96,13 @@ def bench_poisk(site: Path, work: Path, queries, warm) -> dict:
     index = work / "poisk-index"
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([sys.executable, "-m", "web.cli", "index", "--content", str(site), "--index", str(index)],
-                   cwd=REPO, check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    subprocess.run(
+        [sys.executable, "-m", "web.cli", "index", "--content", str(site), "--index", str(index)],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     build = time.perf_counter() - started
     rss = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     from indexer.site import Site
@@ -118,16 +123,24 @@ def bench_poisk(site: Path, work: Path, queries, warm) -> dict:
     reindex(Site.load(site), index, paths=[page.relative_to(site / "user" / "pages").as_posix()])
     assert service.search(SearchRequest(q="zyxwvutsrq", correct=False)).total == 1
     save_to_search = time.perf_counter() - t
-    return {"build_s": build, "rss_mb": rss, "size_mb": du(index) / 2**20, "save_s": save_to_search,
-            "q": percentiles(times), "index": index}
+    return {
+        "build_s": build,
+        "rss_mb": rss,
+        "size_mb": du(index) / 2**20,
+        "save_s": save_to_search,
+        "q": percentiles(times),
+        "index": index,
+    }
 
 
 def bench_fts5(docs, work: Path, queries) -> dict:
     path = work / "fts5.sqlite3"
     started = time.perf_counter()
     db = sqlite3.connect(path)
-    db.execute("CREATE VIRTUAL TABLE pages USING fts5(title, body, lang UNINDEXED, year UNINDEXED, "
-               "tokenize='porter unicode61 remove_diacritics 2')")
+    db.execute(
+        "CREATE VIRTUAL TABLE pages USING fts5(title, body, lang UNINDEXED, year UNINDEXED, "
+        "tokenize='porter unicode61 remove_diacritics 2')"
+    )
     db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?)", [(d[2], d[3], d[1], d[4]) for d in docs])
     db.commit()
     build = time.perf_counter() - started
@@ -136,10 +149,14 @@ def bench_fts5(docs, work: Path, queries) -> dict:
         match = q if q.startswith('"') else " ".join(f'"{w}"' for w in q.split())
         t = time.perf_counter()
         try:
-            db.execute("SELECT title, snippet(pages, 1, '<mark>', '</mark>', '…', 20) FROM pages "
-                       "WHERE pages MATCH ? AND lang = ? ORDER BY rank LIMIT 10", (match, lang)).fetchall()
-            db.execute("SELECT year, COUNT(*) FROM pages WHERE pages MATCH ? AND lang = ? GROUP BY year",
-                       (match, lang)).fetchall()
+            db.execute(
+                "SELECT title, snippet(pages, 1, '<mark>', '</mark>', '…', 20) FROM pages "
+                "WHERE pages MATCH ? AND lang = ? ORDER BY rank LIMIT 10",
+                (match, lang),
+            ).fetchall()
+            db.execute(
+                "SELECT year, COUNT(*) FROM pages WHERE pages MATCH ? AND lang = ? GROUP BY year", (match, lang)
+            ).fetchall()
         except sqlite3.OperationalError:
             pass
         times.append((time.perf_counter() - t) * 1000)
@@ -165,7 +182,7 @@ def bench_tantivy(docs, work: Path, queries) -> dict:
             analyzer = analyzer.filter(tantivy.Filter.stemmer(STEMMERS[lang]))
         index.register_tokenizer(f"t_{lang}", analyzer.build())
     writer = index.writer(heap_size=200_000_000)
-    for path_, lang, title, body, year in docs:
+    for _path, lang, title, body, year in docs:
         writer.add_document(tantivy.Document(**{f"body_{lang}": f"{title}\n{body}", "lang": lang, "year": year}))
     writer.commit()
     writer.wait_merging_threads()
@@ -176,8 +193,9 @@ def bench_tantivy(docs, work: Path, queries) -> dict:
     for lang, q in queries:
         t = time.perf_counter()
         try:
-            query = index.parse_query(f"+lang:{lang} +({q})" if not q.startswith('"') else f"+lang:{lang} +{q}",
-                                      [f"body_{lang}"])
+            query = index.parse_query(
+                f"+lang:{lang} +({q})" if not q.startswith('"') else f"+lang:{lang} +{q}", [f"body_{lang}"]
+            )
             searcher.search(query, 10)
         except ValueError:
             pass
@@ -243,8 +261,17 @@ def wait_listening(port: int, proc, timeout: float = 120) -> None:
     raise TimeoutError("the server did not start")
 
 
-def http_load(command: list[str], port: int, queries, env: dict, seconds: int = 15, connections: int = 16,
-              rate: int | None = None, warm_passes: int = 3, also: tuple[int, ...] = ()) -> dict:
+def http_load(
+    command: list[str],
+    port: int,
+    queries,
+    env: dict,
+    seconds: int = 15,
+    connections: int = 16,
+    rate: int | None = None,
+    warm_passes: int = 3,
+    also: tuple[int, ...] = (),
+) -> dict:
     """Serve with ``command``, warm it with passes over the queries, then load it with wrk; return the numbers.
 
     Without ``rate`` the load is a closed loop (each connection sends as soon as it has its answer:
@@ -260,8 +287,13 @@ def http_load(command: list[str], port: int, queries, env: dict, seconds: int = 
     lines = [f"q={urllib.parse.quote(q)}&lang={lang}" for lang, q in queries]
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(lines) + "\n")
-    proc = subprocess.Popen(command, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_listening(port, proc)
         for _ in range(warm_passes):  # several passes: each server process sees the queries
@@ -269,9 +301,22 @@ def http_load(command: list[str], port: int, queries, env: dict, seconds: int = 
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?{line}", timeout=30) as r:
                     r.read()
         pace = {"POISK_RATE": str(rate), "POISK_CONNECTIONS": str(connections)} if rate else {}
-        out = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s",
-                              str(REPO / "benchmarks" / "load" / "queries.lua"), f"http://127.0.0.1:{port}"],
-                             env={"POISK_QUERIES": f.name, **pace}, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [
+                wrk,
+                "-t2",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(REPO / "benchmarks" / "load" / "queries.lua"),
+                f"http://127.0.0.1:{port}",
+            ],
+            env={"POISK_QUERIES": f.name, **pace},
+            capture_output=True,
+            text=True,
+        ).stdout
         rss = tree_rss_mb(proc.pid) + sum(tree_rss_mb(pid) for pid in also)
     finally:
         proc.terminate()
@@ -280,12 +325,19 @@ def http_load(command: list[str], port: int, queries, env: dict, seconds: int = 
         except subprocess.TimeoutExpired:
             proc.kill()
         os.unlink(f.name)
-    m = re.search(r"RESULT requests=(\d+) p50_ms=([\d.]+) p99_ms=([\d.]+) server_errors=(\d+) "
-                  r"non2xx_socket_errors=(\d+) p95_ms=([\d.]+) seconds=([\d.]+)", out)
+    m = re.search(
+        r"RESULT requests=(\d+) p50_ms=([\d.]+) p99_ms=([\d.]+) server_errors=(\d+) "
+        r"non2xx_socket_errors=(\d+) p95_ms=([\d.]+) seconds=([\d.]+)",
+        out,
+    )
     if not m:
         raise RuntimeError(f"wrk said: {out}")
-    return {"rps": int(m[1]) / float(m[7]), "p": (float(m[2]), float(m[6]), float(m[3])), "errors": int(m[4]),
-            "rss_mb": rss}
+    return {
+        "rps": int(m[1]) / float(m[7]),
+        "p": (float(m[2]), float(m[6]), float(m[3])),
+        "errors": int(m[4]),
+        "rss_mb": rss,
+    }
 
 
 PACED_RATE = 350  # asked of the paced run; the connections' own waits bring it down to about 300 answered/s
@@ -298,8 +350,19 @@ def bench_http(site: Path, results: dict, queries, workers: int, postgres_pid: i
     """
     from tests.live import free_port
 
-    gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", "1",
-                "--worker-class", "gthread", "--log-level", "warning"]
+    gunicorn = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--threads",
+        "1",
+        "--worker-class",
+        "gthread",
+        "--log-level",
+        "warning",
+    ]
     variants = {
         "poisk": {},
         "poisk, answer cache off": {"POISK_QUERY_CACHE": "0"},
@@ -308,16 +371,41 @@ def bench_http(site: Path, results: dict, queries, workers: int, postgres_pid: i
         for label, rate in (("http", None), ("http_paced", PACED_RATE)):
             port = free_port()
             results.setdefault(name, {})[label] = http_load(
-                [sys.executable, "-m", "web.cli", "serve", "--content", str(site), "--index",
-                 str(results["poisk"]["index"]), "--port", str(port), "--workers", str(workers)],
-                port, queries, {"POISK_RATE_LIMIT": "", **env}, rate=rate)
+                [
+                    sys.executable,
+                    "-m",
+                    "web.cli",
+                    "serve",
+                    "--content",
+                    str(site),
+                    "--index",
+                    str(results["poisk"]["index"]),
+                    "--port",
+                    str(port),
+                    "--workers",
+                    str(workers),
+                ],
+                port,
+                queries,
+                {"POISK_RATE_LIMIT": "", **env},
+                rate=rate,
+            )
     for engine in (e for e in BASELINES if e in results):
         for label, rate in (("http", None), ("http_paced", PACED_RATE)):
             port = free_port()
             results[engine][label] = http_load(
-                gunicorn + ["--bind", f"127.0.0.1:{port}",
-                            f"benchmarks.baselines:create({engine!r}, {str(results[engine]['index'])!r})"],
-                port, queries, {}, rate=rate, also=(postgres_pid,) if engine == "postgres" else ())
+                gunicorn
+                + [
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    f"benchmarks.baselines:create({engine!r}, {str(results[engine]['index'])!r})",
+                ],
+                port,
+                queries,
+                {},
+                rate=rate,
+                also=(postgres_pid,) if engine == "postgres" else (),
+            )
 
 
 def fmt_p(p) -> str:
@@ -329,8 +417,13 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="documents (pages)")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes for HTTP")
-    parser.add_argument("--baselines", nargs="*", choices=BASELINES, default=list(BASELINES),
-                        help="the other engines to measure beside Poisk")
+    parser.add_argument(
+        "--baselines",
+        nargs="*",
+        choices=BASELINES,
+        default=list(BASELINES),
+        help="the other engines to measure beside Poisk",
+    )
     args = parser.parse_args(argv)
     rows = []
     for size in args.sizes:
@@ -356,18 +449,28 @@ def main(argv=None) -> int:
                 bench_http(site, results, queries, args.workers, postgres_pid)
             rows.append((len(docs), results))
             print(f"measured {len(docs)} documents", file=sys.stderr)
-    print(f"| docs | engine | build s | docs/s | build RSS MB | index MB | save→searchable s | in-process "
-          f"p50 / p95 / p99 ms | p99 ÷ Poisk's | HTTP most req/s ({args.workers} processes) | at most: p50 / p95 / "
-          f"p99 ms | HTTP paced req/s | paced: p50 / p95 / p99 ms | serving RSS MB |")
+    print(
+        f"| docs | engine | build s | docs/s | build RSS MB | index MB | save→searchable s | in-process "
+        f"p50 / p95 / p99 ms | p99 ÷ Poisk's | HTTP most req/s ({args.workers} processes) | at most: p50 / p95 / "
+        f"p99 ms | HTTP paced req/s | paced: p50 / p95 / p99 ms | serving RSS MB |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n, results in rows:
         base = results["poisk"]["q"][2]
         order = ["poisk", "poisk, answer cache off", *BASELINES]
         for engine, r in sorted(results.items(), key=lambda item: order.index(item[0]) if item[0] in order else 9):
             if "q" in r:
-                cells = [f"{n:,}", engine, f"{r['build_s']:.1f}", f"{n / r['build_s']:,.0f}",
-                         f"{r['rss_mb']:.0f}" if "rss_mb" in r else "–", f"{r['size_mb']:.1f}",
-                         f"{r['save_s']:.2f}" if "save_s" in r else "–", fmt_p(r["q"]), f"{r['q'][2] / base:.2f}"]
+                cells = [
+                    f"{n:,}",
+                    engine,
+                    f"{r['build_s']:.1f}",
+                    f"{n / r['build_s']:,.0f}",
+                    f"{r['rss_mb']:.0f}" if "rss_mb" in r else "–",
+                    f"{r['size_mb']:.1f}",
+                    f"{r['save_s']:.2f}" if "save_s" in r else "–",
+                    fmt_p(r["q"]),
+                    f"{r['q'][2] / base:.2f}",
+                ]
             else:
                 cells = [f"{n:,}", engine] + ["″"] * 7
             for label in ("http", "http_paced"):

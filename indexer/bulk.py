@@ -53,7 +53,7 @@ class FieldPostings:
     has. No Python code runs per posting here: a document's postings arrive as lists.
     """
 
-    __slots__ = ("numbers", "terms", "weights", "ends", "values", "docs", "counts")
+    __slots__ = ("counts", "docs", "ends", "numbers", "terms", "values", "weights")
 
     def __init__(self):
         self.numbers: dict[str, int] = {}
@@ -103,13 +103,18 @@ class FieldPostings:
         while term < len(names):
             # Whole terms, about _WRITE_CHUNK postings at a time (or one larger term).
             last = max(term + 1, bisect_right(ends_at, done + _WRITE_CHUNK, lo=term))
-            chunk = order[done:ends_at[last - 1]]
+            chunk = order[done : ends_at[last - 1]]
             chunk_docs, chunk_weights = docs[chunk].tolist(), weights[chunk].tolist()
             chunk_values = list(map(values.__getitem__, map(slice, starts[chunk].tolist(), ends[chunk].tolist())))
             at = 0
             for t in range(term, last):
                 size = ends_at[t] - done - at
-                yield names[ordered[t]], chunk_docs[at:at + size], chunk_weights[at:at + size], chunk_values[at:at + size]
+                yield (
+                    names[ordered[t]],
+                    chunk_docs[at : at + size],
+                    chunk_weights[at : at + size],
+                    chunk_values[at : at + size],
+                )
                 at += size
             term, done = last, ends_at[last - 1]
 
@@ -305,8 +310,13 @@ class Outcome:
 DocumentOf = Callable[[object, list], dict | None]
 
 
-def build(ix, files: Sequence, document_of: DocumentOf, done: Callable[[int], None] | None = None,
-          segment_mb: float = SEGMENT_MB) -> Outcome:
+def build(
+    ix,
+    files: Sequence,
+    document_of: DocumentOf,
+    done: Callable[[int], None] | None = None,
+    segment_mb: float = SEGMENT_MB,
+) -> Outcome:
     """Write the documents of ``files`` into new segments of ``ix`` in this process."""
     outcome = Outcome()
     builder = SegmentBuilder(ix, segment_mb)
@@ -339,8 +349,14 @@ _FREEZE_EVERY = 64
 _REPORT_EVERY = 25
 
 
-def build_in_processes(ix, files: Sequence, document_of: DocumentOf, procs: int,
-                       progress: Callable | None = None, segment_mb: float = SEGMENT_MB) -> Outcome:
+def build_in_processes(
+    ix,
+    files: Sequence,
+    document_of: DocumentOf,
+    procs: int,
+    progress: Callable | None = None,
+    segment_mb: float = SEGMENT_MB,
+) -> Outcome:
     """Write the documents of ``files`` into new segments, ``procs`` forked processes sharing the files.
 
     Each process reads and analyses every ``procs``-th file and writes its own segments. Only call it from a process without threads: a lock held by
@@ -349,8 +365,15 @@ def build_in_processes(ix, files: Sequence, document_of: DocumentOf, procs: int,
     context = multiprocessing.get_context("fork")
     results = context.Queue()
     shares = [files[i::procs] for i in range(procs)]  # dealt in turn: each gets a like mix of pages
-    workers = [context.Process(target=_build_share, args=(i, ix, share, document_of, results, segment_mb),
-                               name=f"poisk-index-{i}", daemon=True) for i, share in enumerate(shares)]
+    workers = [
+        context.Process(
+            target=_build_share,
+            args=(i, ix, share, document_of, results, segment_mb),
+            name=f"poisk-index-{i}",
+            daemon=True,
+        )
+        for i, share in enumerate(shares)
+    ]
     for worker in workers:
         worker.start()
     outcomes: dict[int, Outcome] = {}

@@ -1,6 +1,6 @@
 """Grav's date formats, read in the site's timezone."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 # Grav reads dates with PHP's strtotime: '-' means day-month-year, '/' means
@@ -30,7 +30,7 @@ def parse_date(value, tz: ZoneInfo) -> datetime:
     elif isinstance(value, bool):
         raise ValueError(f"not a date: {value!r}")
     elif isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value, tz=timezone.utc).astimezone(tz)
+        return datetime.fromtimestamp(value, tz=UTC).astimezone(tz)
     elif isinstance(value, str):
         dt = _parse_string(value.strip())
     else:

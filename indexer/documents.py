@@ -2,10 +2,18 @@
 
 import hashlib
 
-from search.analysis import FAMILY_LANGUAGES
-from search.schema import CODE_FIELD, CROSS_FIELD, CROSS_TITLE_FIELD, FOREVER, SPELL_FIELD, body_field, family_field, title_field
-
 from indexer.pages import Page
+from search.analysis import FAMILY_LANGUAGES
+from search.schema import (
+    CODE_FIELD,
+    CROSS_FIELD,
+    CROSS_TITLE_FIELD,
+    FOREVER,
+    SPELL_FIELD,
+    body_field,
+    family_field,
+    title_field,
+)
 
 
 def same_text_key(page: Page) -> str:
@@ -46,7 +54,8 @@ def to_document(page: Page) -> dict:
         "published": page.published,
         "routable": page.routable,
         "visible_from": (int(page.publish_date.timestamp()) if page.publish_date else 0)
-        if page.published and page.routable else FOREVER,
+        if page.published and page.routable
+        else FOREVER,
         "visible_until": int(page.unpublish_date.timestamp()) if page.unpublish_date else FOREVER,
         "category": ",".join(page.category),
         "tag": ",".join(page.tag),

@@ -66,22 +66,36 @@ def describe(exc: BaseException, index_root: Path, content: Path | None = None) 
     if err is not None:
         where = err.filename or root
         if isinstance(err, IsADirectoryError) and Path(str(where)).name == "writer.lock":
-            return Fault("not_writable", f"{where} is a folder, not Poisk's lock file: remove it",
-                         "the index's lock file is a folder: remove it")
+            return Fault(
+                "not_writable",
+                f"{where} is a folder, not Poisk's lock file: remove it",
+                "the index's lock file is a folder: remove it",
+            )
         if err.errno in _DISK_FULL:
-            return Fault("disk_full", f"no space left on device at {root}: free some space on that disk",
-                         "no space left on the index's disk: free some space")
+            return Fault(
+                "disk_full",
+                f"no space left on device at {root}: free some space on that disk",
+                "no space left on the index's disk: free some space",
+            )
         if err.errno in _NOT_WRITABLE and err.filename and not _inside(err.filename, root):
-            return Fault("content", f"cannot read {err.filename} ({err.strerror}): give the service's user access to it",
-                         f"a file outside the index cannot be read ({err.strerror})")
+            return Fault(
+                "content",
+                f"cannot read {err.filename} ({err.strerror}): give the service's user access to it",
+                f"a file outside the index cannot be read ({err.strerror})",
+            )
         if err.errno in _NOT_WRITABLE:
-            return Fault("not_writable",
-                         f"index folder not writable: {where} ({err.strerror}): give the service's user write "
-                         f"access, or choose another folder with --index or POISK_INDEX",
-                         f"the index folder is not writable ({err.strerror})")
+            return Fault(
+                "not_writable",
+                f"index folder not writable: {where} ({err.strerror}): give the service's user write "
+                f"access, or choose another folder with --index or POISK_INDEX",
+                f"the index folder is not writable ({err.strerror})",
+            )
         if err.errno in _RESOURCES:
-            return Fault("resources", f"{err.strerror} while indexing into {root}",
-                         f"the machine refused a resource: {err.strerror}")
+            return Fault(
+                "resources",
+                f"{err.strerror} while indexing into {root}",
+                f"the machine refused a resource: {err.strerror}",
+            )
     return Fault("error", f"{type(exc).__name__}: {exc}", f"indexing failed ({type(exc).__name__})")
 
 

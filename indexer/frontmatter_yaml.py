@@ -18,7 +18,9 @@ class Header(dict):
     ``(key path, first line, repeated line)`` for every key given twice, at any depth.
     """
 
-    duplicates: list[tuple[str, int, int]] = []
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duplicates: list[tuple[str, int, int]] = []
 
 
 class _StrictLoader(_Loader):

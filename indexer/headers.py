@@ -37,8 +37,12 @@ class FolderHeaders:
         header = self._header(folder, lang)
         if not header:
             return None
-        if listed and (header.get("published") is False or header.get("routable") is False
-                       or header.get("publish_date") or header.get("unpublish_date")):
+        if listed and (
+            header.get("published") is False
+            or header.get("routable") is False
+            or header.get("publish_date")
+            or header.get("unpublish_date")
+        ):
             return None  # a draft or scheduled page's title must not make its section findable
         title = header.get("title")
         return " ".join(str(title).split()) if isinstance(title, (str, int, float)) and str(title).strip() else None
@@ -82,7 +86,8 @@ def _read_header(directory: Path, lang: str) -> dict | None:
     except OSError:
         return None
     candidates = [p for p in files if suffix_language(p.name) == lang] + [
-        p for p in files if suffix_language(p.name) is None]
+        p for p in files if suffix_language(p.name) is None
+    ]
     for path in candidates[:1]:
         try:
             header, _ = split_page(decode(path.read_bytes(), path.name))

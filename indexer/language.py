@@ -1,7 +1,7 @@
 """The language of a page file: its name first, then the site's default, detection last."""
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from search.analysis import LANGUAGES
@@ -37,7 +37,7 @@ def detect_language(text: str) -> str:
     return "ru" if cyrillic >= latin else "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _detector():
     from langdetect import DetectorFactory, detect
 

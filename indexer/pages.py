@@ -7,8 +7,6 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from search.analysis import LANGUAGES
-
 from indexer import routes
 from indexer.dates import parse_date
 from indexer.errors import ContentError
@@ -16,6 +14,7 @@ from indexer.frontmatter_yaml import split_page
 from indexer.language import language_of
 from indexer.site import Site
 from indexer.text import body_and_summary, plain_title
+from search.analysis import LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +111,10 @@ def read_page(site: Site, file: Path, slug_of=None) -> Page:
     for key, first, again in getattr(header, "duplicates", ()):
         if key in VISIBILITY_KEYS:  # which one the editor meant is not clear: fail closed
             published = False
-            warnings.append(f"{rel}: {key} is given twice (lines {first} and {again}); the page stays hidden until "
-                            "one of them is removed")
+            warnings.append(
+                f"{rel}: {key} is given twice (lines {first} and {again}); the page stays hidden until "
+                "one of them is removed"
+            )
         else:
             warnings.append(f"{rel}: {key} is given twice (lines {first} and {again}); the second one is used")
 

@@ -33,7 +33,7 @@ def route(site: Site, folders: list[str], slugs: dict[int, str] | None = None) -
     if path == home:
         return "/"
     if site.hide_home_in_urls and path.startswith(home + "/"):
-        return path[len(home):]
+        return path[len(home) :]
     return path
 
 

@@ -6,20 +6,19 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-
-from search import store
-from search.schema import SCHEMA_VERSION
 
 from indexer import bulk
 from indexer.documents import context_sha, to_document
 from indexer.errors import ContentError
-from indexer.lock import writer_lock
 from indexer.headers import FolderHeaders
+from indexer.lock import writer_lock
 from indexer.pages import read_page
 from indexer.site import Site
 from indexer.walk import is_page_file, page_files
+from search import store
+from search.schema import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +61,7 @@ def _meta(site: Site) -> dict:
         "default_lang": site.default_lang,
         "languages": list(site.languages),
         "site_titles": dict(site.titles),
-        "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
@@ -265,8 +264,12 @@ def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Repor
                     writer.delete_by_term("path", rel)
                     report.removed += 1
                 return
-            if (old and old.get("sha1") == page.sha1 and old.get("context_sha") == context_sha(page)
-                    and (not force or old.get("url") == page.url)):
+            if (
+                old
+                and old.get("sha1") == page.sha1
+                and old.get("context_sha") == context_sha(page)
+                and (not force or old.get("url") == page.url)
+            ):
                 return
             writer.update_document(**to_document(page))
             report.indexed += 1

@@ -14,8 +14,43 @@ _PLUGIN_LINK = re.compile(r"\[plugin:[^\]]*\]\([^)]*\)")
 _TWIG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header "
-    "hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
 _SKIP_TAGS = frozenset({"script", "style", "template", "noscript", "iframe", "object", "svg", "head", "title"})
 
@@ -105,7 +140,9 @@ def join_html_blocks(source: str) -> str:
     return "\n".join(out)
 
 
-_VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_VOID_TAGS = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+)
 
 
 def strip_markup(source: str) -> str:
@@ -133,7 +170,7 @@ def split_summary(markdown_source: str, delimiter: str = "===") -> tuple[str | N
         pattern = re.compile(r"^[ \t]*" + re.escape(delimiter) + r"[ \t]*$", re.MULTILINE)
         m = pattern.search(markdown_source)
         if m:
-            before, after = markdown_source[: m.start()], markdown_source[m.end():]
+            before, after = markdown_source[: m.start()], markdown_source[m.end() :]
             return before, before + "\n\n" + after
     return None, markdown_source
 

@@ -25,8 +25,9 @@ class _Events(FileSystemEventHandler):
         entry = event.event_type in ("created", "deleted", "moved")
         for path in (getattr(event, "src_path", None), getattr(event, "dest_path", None)):
             if path:
-                self.watcher.note(Path(path.decode() if isinstance(path, bytes) else path), event.is_directory,
-                                  entry=entry)
+                self.watcher.note(
+                    Path(path.decode() if isinstance(path, bytes) else path), event.is_directory, entry=entry
+                )
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -87,8 +88,16 @@ class Watcher:
     the reconciliation follows when it is back.
     """
 
-    def __init__(self, content: Path, pages_dir: Path, reindexer, debounce: float = 0.3, settle: float = 0.1,
-                 max_wait: float = 5.0, check_every: float = 0.5):
+    def __init__(
+        self,
+        content: Path,
+        pages_dir: Path,
+        reindexer,
+        debounce: float = 0.3,
+        settle: float = 0.1,
+        max_wait: float = 5.0,
+        check_every: float = 0.5,
+    ):
         self.content = Path(content).resolve()
         self.pages_path = _pages_name(content, pages_dir)
         self.pages_dir = Path(pages_dir).resolve()  # where the pages watch is (updated when re-armed)
@@ -234,7 +243,7 @@ class Watcher:
             return
         try:
             self._observer.unschedule(watch)
-        except Exception as exc:  # noqa: BLE001 — already gone with its folder
+        except Exception as exc:
             log.debug("unscheduling the watch on %s: %r", followed.path, exc)
 
     def _schedule(self, followed: _Followed) -> bool:
@@ -242,7 +251,7 @@ class Watcher:
         try:
             root = followed.path.resolve(strict=True)
             followed.watch = self._observer.schedule(self._handler, str(root), recursive=followed.recursive)
-        except Exception as exc:  # noqa: BLE001 — vanished in between, or out of watches: try at the next check
+        except Exception as exc:
             if not followed.failing:
                 log.warning("cannot watch %s (%s); trying again every %.1f s", followed.path, exc, self.check_every)
             followed.watch, followed.failing = None, True

@@ -10,12 +10,11 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from search import store
-
 from indexer.faults import Fault, describe
 from indexer.lock import LockTimeout, writer_lock
 from indexer.site import Site
 from indexer.sync import Report, reindex
+from search import store
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +35,15 @@ class Reindexer:
     a bug) makes the next run check the index first and rebuild it aside if it is damaged.
     """
 
-    def __init__(self, content: Path, index_root: Path, retry_first: float = 0.5, retry_max: float = 30.0,
-                 probe_every: float = 1.0, quick_check_every: float = 60.0):
+    def __init__(
+        self,
+        content: Path,
+        index_root: Path,
+        retry_first: float = 0.5,
+        retry_max: float = 30.0,
+        probe_every: float = 1.0,
+        quick_check_every: float = 60.0,
+    ):
         self.content = Path(content)
         self.index_root = Path(index_root)
         self.retry_first, self.retry_max, self.probe_every = retry_first, retry_max, probe_every
@@ -88,8 +94,9 @@ class Reindexer:
         if self._thread:
             self._thread.join(timeout)
 
-    def request(self, paths: Iterable[str] | None = None, full: bool = False, reason: str | None = None,
-                verify: bool = False) -> None:
+    def request(
+        self, paths: Iterable[str] | None = None, full: bool = False, reason: str | None = None, verify: bool = False
+    ) -> None:
         """Ask for a run: for ``paths`` only (relative to the pages folder), or for every change when None.
 
         ``full`` rebuilds from nothing; ``reason`` is what /healthz says meanwhile; ``verify`` checks
@@ -204,8 +211,9 @@ class Reindexer:
 
         try:
             site = Site.load(self.content)
-            report = reindex(site, self.index_root, rebuild=full, paths=paths, verify=verify, on_rebuild=rebuilding,
-                             on_wait=log.info)
+            report = reindex(
+                site, self.index_root, rebuild=full, paths=paths, verify=verify, on_rebuild=rebuilding, on_wait=log.info
+            )
         except Exception as exc:  # keep serving the index we have; say what went wrong, and try again
             self._failed(exc, paths, full)
         else:
@@ -236,8 +244,9 @@ class Reindexer:
             if fault.kind == "error":
                 log.error("indexing failed", exc_info=exc)
         else:
-            log.warning("indexing failed again (%d times): %s; next attempt in %.1f s", self.failures, fault.message,
-                        delay)
+            log.warning(
+                "indexing failed again (%d times): %s; next attempt in %.1f s", self.failures, fault.message, delay
+            )
         probe = self._check(fault)
         with self._cond:
             # What failed is done again: every change (a reconciliation finds them all), or the full build.
@@ -248,8 +257,14 @@ class Reindexer:
             self._retry_at = time.monotonic() + delay
             self._probe_at_failure = probe
             self._cond.notify_all()
-        store.write_status(self.index_root, "failing", since=self.failing_since, error=fault.public,
-                           kind=fault.kind, failures=self.failures)
+        store.write_status(
+            self.index_root,
+            "failing",
+            since=self.failing_since,
+            error=fault.public,
+            kind=fault.kind,
+            failures=self.failures,
+        )
 
     def _looks_damaged(self) -> str | None:
         """Every ``quick_check_every`` seconds, compare the served files with the manifest (sizes only, and

@@ -10,8 +10,7 @@ from itertools import combinations, product
 from rapidfuzz.distance import DamerauLevenshtein
 
 from search import transliteration
-from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyze, analyze_positions
-from search.analysis import layout
+from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyze, analyze_positions, layout
 from search.analysis.filters import has_cyrillic, is_latin_word
 from search.analysis.kazakh import has_kazakh_letters
 from search.query import Clause, ParsedQuery, unparse
@@ -52,6 +51,7 @@ class Vocabulary:
         """Return whether ``text`` (a word) matches anything at any level."""
         if self.surface(text):
             return True
+
         def found(positions, *fields):
             return bool(positions) and all(any(self._has(f, k) for k in keys for f in fields) for keys in positions)
 
@@ -138,8 +138,11 @@ _APOSTROPHES = "'’`ʼ"
 def _latin_letters(text: str) -> bool:
     """Return whether ``text`` is one word of Latin letters (any alphabet's, with apostrophes inside)."""
     core = text.strip(_APOSTROPHES) if not text.endswith(("'", "’")) or len(text) < 3 else text
-    return bool(core) and any(ch.isalpha() for ch in core) and all(
-        (ch.isalpha() and ord(ch) < 0x250) or ch in _APOSTROPHES or ch == "-" for ch in core)
+    return (
+        bool(core)
+        and any(ch.isalpha() for ch in core)
+        and all((ch.isalpha() and ord(ch) < 0x250) or ch in _APOSTROPHES or ch == "-" for ch in core)
+    )
 
 
 def fix_kazakh_latin(parsed: ParsedQuery, vocab: Vocabulary) -> ParsedQuery | None:

@@ -9,17 +9,41 @@ _YEAR = re.compile(r"^(19[5-9]\d|20\d\d)$")
 
 # Month names and their common forms in kk, ru and en (lower case); the stems match inflections.
 _MONTHS = {
-    1: ("январ", "қаңтар", "january", "jan"), 2: ("феврал", "ақпан", "february", "feb"),
-    3: ("март", "наурыз", "march", "mar"), 4: ("апрел", "сәуір", "april", "apr"),
-    5: ("ма", "мамыр", "may"), 6: ("июн", "маусым", "june", "jun"), 7: ("июл", "шілде", "july", "jul"),
-    8: ("август", "тамыз", "august", "aug"), 9: ("сентябр", "қыркүйек", "september", "sep", "sept"),
-    10: ("октябр", "қазан", "october", "oct"), 11: ("ноябр", "қараша", "november", "nov"),
+    1: ("январ", "қаңтар", "january", "jan"),
+    2: ("феврал", "ақпан", "february", "feb"),
+    3: ("март", "наурыз", "march", "mar"),
+    4: ("апрел", "сәуір", "april", "apr"),
+    5: ("ма", "мамыр", "may"),
+    6: ("июн", "маусым", "june", "jun"),
+    7: ("июл", "шілде", "july", "jul"),
+    8: ("август", "тамыз", "august", "aug"),
+    9: ("сентябр", "қыркүйек", "september", "sep", "sept"),
+    10: ("октябр", "қазан", "october", "oct"),
+    11: ("ноябр", "қараша", "november", "nov"),
     12: ("декабр", "желтоқсан", "december", "dec"),
 }
 # Words that only say "year" beside a year: «в июле 2019 года», «2019 жылы».
 _YEAR_WORDS = frozenset({"год", "года", "году", "годом", "г", "гг", "жыл", "жылы", "жылғы", "жылдың", "year"})
 _RU_ENDINGS = ("ь", "я", "е", "ю", "ем", "ём", "й", "я", "")
-_KK_ENDINGS = ("", "да", "де", "та", "те", "ның", "нің", "дың", "дің", "тың", "тің", "ы", "і", "ында", "інде", "на", "не")
+_KK_ENDINGS = (
+    "",
+    "да",
+    "де",
+    "та",
+    "те",
+    "ның",
+    "нің",
+    "дың",
+    "дің",
+    "тың",
+    "тің",
+    "ы",
+    "і",
+    "ында",
+    "інде",
+    "на",
+    "не",
+)
 
 
 def month_of(word: str) -> int | None:
@@ -31,9 +55,9 @@ def month_of(word: str) -> int | None:
             return number
         if number == 5 and w in ("май", "мая", "мае", "маю"):
             return 5
-        if number != 5 and w.startswith(ru) and w[len(ru):] in _RU_ENDINGS:
+        if number != 5 and w.startswith(ru) and w[len(ru) :] in _RU_ENDINGS:
             return number
-        if w.startswith(kk) and w[len(kk):] in _KK_ENDINGS:
+        if w.startswith(kk) and w[len(kk) :] in _KK_ENDINGS:
             return number
     return None
 

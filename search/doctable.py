@@ -34,7 +34,8 @@ class DocTable:
         self.columns = {name: [v for part in parts for v in part[name]] for name in FACETS}
         self.dates, self._from, self._until = (
             np.concatenate([part[name] for part in parts]) if parts else np.zeros(0, np.int64)
-            for name in ("date", "visible_from", "visible_until"))
+            for name in ("date", "visible_from", "visible_until")
+        )
         self._live = np.ones(size, dtype=bool)
         for sub, offset in _leaves(reader):
             if sub.has_deletions():
@@ -82,7 +83,7 @@ class DocTable:
 
     def _is(self, name: str, value) -> np.ndarray:
         """Return which documents have ``value`` in facet column ``name``."""
-        codes, values = self._codes[name]
+        codes, _values = self._codes[name]
         code = self._code_of[name].get(value)
         return codes == code if code is not None else np.zeros(self.size, dtype=bool)
 
@@ -138,7 +139,7 @@ class DocTable:
     def _group(self, name: str, docnum: int) -> list[int]:
         order, codes = self._sorted(name)
         code = getattr(self, name)[docnum]
-        return order[np.searchsorted(codes, code, "left"):np.searchsorted(codes, code, "right")].tolist()
+        return order[np.searchsorted(codes, code, "left") : np.searchsorted(codes, code, "right")].tolist()
 
     def _sorted(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """Return the live documents ordered by code of ``name`` (by number within a code), and their codes."""
@@ -200,8 +201,12 @@ def _segment_columns(sub) -> dict:
     size, shared = sub.doc_count_all(), {}
     found = {name: [shared.setdefault(v, v) for v in sub.column_reader(name)] for name in FACETS}
     found.update({name: _distinct(sub.column_reader(name)) for name in _KEYS})
-    found.update({name: np.fromiter(sub.column_reader(name), np.int64, size)
-                  for name in ("date", "visible_from", "visible_until")})
+    found.update(
+        {
+            name: np.fromiter(sub.column_reader(name), np.int64, size)
+            for name in ("date", "visible_from", "visible_until")
+        }
+    )
     if key:
         with _segments_lock:
             if len(_segments) >= 64:

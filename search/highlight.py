@@ -90,8 +90,11 @@ class Lexicon:
     def __init__(self, lang: str, limit: int | None = None):
         self.lang = lang
         self.limit = limit
-        self.levels = [(lang, "exact")] + ([(lang, "family")] if lang in FAMILY_LANGUAGES else []) + [
-            (None, "code"), (None, "cross")]
+        self.levels = (
+            [(lang, "exact")]
+            + ([(lang, "family")] if lang in FAMILY_LANGUAGES else [])
+            + [(None, "code"), (None, "cross")]
+        )
         self._known: set[str] = set()
         # The words behind each (level, key): a tuple, as most keys have one or two words.
         self._words: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -131,7 +134,7 @@ def _judge(words: set[str], lang: str, text_field: str, terms: dict[str, set[str
 class _Word:
     """A word's place in a text, as Whoosh's fragmenter and formatter read it (lighter than a Token)."""
 
-    __slots__ = ("text", "startchar", "endchar", "matched", "boost", "pos")
+    __slots__ = ("boost", "endchar", "matched", "pos", "startchar", "text")
 
     def __init__(self, text, start, end, matched):
         self.text, self.startchar, self.endchar, self.matched, self.boost, self.pos = text, start, end, matched, 1.0, 0
@@ -176,8 +179,9 @@ def _windows(text: str, matched: set[str], count: int) -> list[tuple[int, int]]:
 
 def _mark(text: str, stretches: list[list], fragmenter, top: int) -> str:
     """Return the ``top`` best fragments of the token lists in ``stretches``, formatted."""
-    fragments = [f for tokens in stretches if any(t.matched for t in tokens)
-                 for f in fragmenter.fragment_tokens(text, tokens)]
+    fragments = [
+        f for tokens in stretches if any(t.matched for t in tokens) for f in fragmenter.fragment_tokens(text, tokens)
+    ]
     if not fragments:
         return ""
     best = highlight.top_fragments(fragments, top, highlight.BasicFragmentScorer(), highlight.FIRST)

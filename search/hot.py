@@ -60,7 +60,7 @@ class HotFile:
             head = f.read(len(MAGIC) + 8)
             if head[: len(MAGIC)] != MAGIC:
                 raise ValueError(f"{path}: not a hot postings file")
-            (length,) = struct.unpack("<Q", head[len(MAGIC):])
+            (length,) = struct.unpack("<Q", head[len(MAGIC) :])
             meta = pickle.loads(f.read(length))
         self.terms: dict = meta["terms"]
         self.start = len(MAGIC) + 8 + length

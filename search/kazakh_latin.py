@@ -106,15 +106,59 @@ def _opts(spec: str) -> tuple[tuple[str, float, float], ...]:
 
 
 # Informal ASCII (also the meaning of the special letters whatever the alphabet).
-_GENERIC_TABLE = {k: _opts(v) for k, v in {
-    "a": "а ә:0.6+0.9", "á": "ә", "ä": "ә", "ə": "ә", "b": "б", "c": "ц:0.2 с:0.6 к:0.9 ч:1",
-    "ć": "ч", "ç": "ч", "d": "д", "e": "е", "é": "е э:0.3", "f": "ф", "g": "г ғ", "ǵ": "ғ", "ğ": "ғ",
-    "h": "х һ:0.8", "i": "і й:0.4 ы:1 и:1.2", "ı": "ы і:0.2 й:0.4 и:0.6", "í": "и й", "ï": "и",
-    "j": "ж й:1.5", "k": "к қ", "l": "л", "m": "м", "n": "н ң:0.9", "ń": "ң", "ñ": "ң",
-    "o": "о ө:0.35", "ó": "ө", "ö": "ө", "ɵ": "ө", "p": "п", "q": "қ", "r": "р", "s": "с", "ś": "ш",
-    "ş": "ш", "t": "т", "u": "у ү:0.3 ұ:0.3", "ú": "ү ұ:0.8", "ü": "ү", "ū": "ұ", "ý": "у", "v": "в",
-    "w": "у в:0.6", "x": "х:0.2 кс:0.4", "y": "ы й:0.2 у:1.2 і:1.2", "z": "з",
-}.items()}
+_GENERIC_TABLE = {
+    k: _opts(v)
+    for k, v in {
+        "a": "а ә:0.6+0.9",
+        "á": "ә",
+        "ä": "ә",
+        "ə": "ә",
+        "b": "б",
+        "c": "ц:0.2 с:0.6 к:0.9 ч:1",
+        "ć": "ч",
+        "ç": "ч",
+        "d": "д",
+        "e": "е",
+        "é": "е э:0.3",
+        "f": "ф",
+        "g": "г ғ",
+        "ǵ": "ғ",
+        "ğ": "ғ",
+        "h": "х һ:0.8",
+        "i": "і й:0.4 ы:1 и:1.2",
+        "ı": "ы і:0.2 й:0.4 и:0.6",
+        "í": "и й",
+        "ï": "и",
+        "j": "ж й:1.5",
+        "k": "к қ",
+        "l": "л",
+        "m": "м",
+        "n": "н ң:0.9",
+        "ń": "ң",
+        "ñ": "ң",
+        "o": "о ө:0.35",
+        "ó": "ө",
+        "ö": "ө",
+        "ɵ": "ө",
+        "p": "п",
+        "q": "қ",
+        "r": "р",
+        "s": "с",
+        "ś": "ш",
+        "ş": "ш",
+        "t": "т",
+        "u": "у ү:0.3 ұ:0.3",
+        "ú": "ү ұ:0.8",
+        "ü": "ү",
+        "ū": "ұ",
+        "ý": "у",
+        "v": "в",
+        "w": "у в:0.6",
+        "x": "х:0.2 кс:0.4",
+        "y": "ы й:0.2 у:1.2 і:1.2",
+        "z": "з",
+    }.items()
+}
 
 _STRICT = {"a": "а ә:2", "o": "о ө:2", "g": "г ғ:2", "k": "к қ:2", "n": "н ң:2"}
 _PROFILE_TABLES = {
@@ -125,21 +169,52 @@ _PROFILE_TABLES = {
     _APOS: {**_STRICT, "u": "у ұ:0.8 ү:1", "y": "ы й:1", "i": "і и:1 й:1"},
 }
 _LOAN_TABLE = {
-    "a": "а ә:2", "o": "о ө:2", "u": "у ұ:2 ү:2", "i": "и і:0.7 й:0.3 ы:1.5", "ı": "ы и:0.3 і:0.7 й:0.3",
-    "y": "ы й:0.2 и:1", "k": "к қ:0.8", "g": "г ғ:0.8", "n": "н ң:2", "h": "х һ:1.5", "c": "ц к:0.5 с:0.6 ч:1",
-    "w": "в у:0.5", "x": "кс х:0.3", "j": "ж дж:0.8 й:1",
+    "a": "а ә:2",
+    "o": "о ө:2",
+    "u": "у ұ:2 ү:2",
+    "i": "и і:0.7 й:0.3 ы:1.5",
+    "ı": "ы и:0.3 і:0.7 й:0.3",
+    "y": "ы й:0.2 и:1",
+    "k": "к қ:0.8",
+    "g": "г ғ:0.8",
+    "n": "н ң:2",
+    "h": "х һ:1.5",
+    "c": "ц к:0.5 с:0.6 ч:1",
+    "w": "в у:0.5",
+    "x": "кс х:0.3",
+    "j": "ж дж:0.8 й:1",
 }
 
 # Digraphs: latin, options, penalty on reading the first letter alone instead, where it applies.
 _DIGRAPHS = (
-    ("shch", "щ", 0.0, "*"), ("sh", "ш", 2.0, "*"), ("zh", "ж", 2.0, "*"), ("ch", "ч", 2.0, "*"),
-    ("kh", "х қ:0.5", 1.5, "*"), ("gh", "ғ:0.3", 1.0, "*"), ("ts", "ц:0.6", 0.0, "*"), ("ng", "ң:0.8", 0.0, "g"),
-    ("ya", "я", 0.8, "*"), ("yu", "ю", 0.8, "*"), ("yo", "ё:0.8", 0.0, "*"), ("ye", "е:0.3", 0.0, "^"),
-    ("ia", "ия:0.4 я:0.9", 0.0, "g"), ("ia", "я:0.2 ия:0.5", 0.0, "u"), ("iu", "ю:0.5", 0.0, "u"),
-    ("ıa", "я иа:0.3 ия:0.5", 0.5, "*"), ("ıý", "ю", 0.5, "*"), ("ıu", "ю:0.3", 0.0, "*"),
-    ("a'", "ә", 0.0, "*"), ("g'", "ғ", 0.0, "*"), ("n'", "ң", 0.0, "*"), ("o'", "ө", 0.0, "*"),
-    ("u'", "ү", 0.0, "*"), ("y'", "ұ у:0.3", 0.0, "*"), ("i'", "и й", 0.0, "*"), ("s'", "ш", 0.0, "*"),
-    ("c'", "ч", 0.0, "*"), ("i'a", "я", 0.0, "*"),
+    ("shch", "щ", 0.0, "*"),
+    ("sh", "ш", 2.0, "*"),
+    ("zh", "ж", 2.0, "*"),
+    ("ch", "ч", 2.0, "*"),
+    ("kh", "х қ:0.5", 1.5, "*"),
+    ("gh", "ғ:0.3", 1.0, "*"),
+    ("ts", "ц:0.6", 0.0, "*"),
+    ("ng", "ң:0.8", 0.0, "g"),
+    ("ya", "я", 0.8, "*"),
+    ("yu", "ю", 0.8, "*"),
+    ("yo", "ё:0.8", 0.0, "*"),
+    ("ye", "е:0.3", 0.0, "^"),
+    ("ia", "ия:0.4 я:0.9", 0.0, "g"),
+    ("ia", "я:0.2 ия:0.5", 0.0, "u"),
+    ("iu", "ю:0.5", 0.0, "u"),
+    ("ıa", "я иа:0.3 ия:0.5", 0.5, "*"),
+    ("ıý", "ю", 0.5, "*"),
+    ("ıu", "ю:0.3", 0.0, "*"),
+    ("a'", "ә", 0.0, "*"),
+    ("g'", "ғ", 0.0, "*"),
+    ("n'", "ң", 0.0, "*"),
+    ("o'", "ө", 0.0, "*"),
+    ("u'", "ү", 0.0, "*"),
+    ("y'", "ұ у:0.3", 0.0, "*"),
+    ("i'", "и й", 0.0, "*"),
+    ("s'", "ш", 0.0, "*"),
+    ("c'", "ч", 0.0, "*"),
+    ("i'a", "я", 0.0, "*"),
 )
 _DIGRAPH_SCOPE = {"*": None, "g": (_GENERIC,), "u": (_UMLAUT, _UMLAUT + "t"), "^": None}
 
@@ -152,10 +227,12 @@ class _Weights:
         self.i_after_v, self.u_open, self.u_closed, self.later = i_after_v, u_open, u_closed, later
 
 
-_NATIVE = _Weights(switch=1.0, switch_o=0.35, consonant=1.2, hiatus=1.0, i_after_v=0.8,
-                   u_open=0.35, u_closed=0.8, later=True)
-_LOAN = _Weights(switch=0.0, switch_o=0.0, consonant=0.5, hiatus=0.4, i_after_v=0.2,
-                 u_open=0.0, u_closed=0.0, later=False)
+_NATIVE = _Weights(
+    switch=1.0, switch_o=0.35, consonant=1.2, hiatus=1.0, i_after_v=0.8, u_open=0.35, u_closed=0.8, later=True
+)
+_LOAN = _Weights(
+    switch=0.0, switch_o=0.0, consonant=0.5, hiatus=0.4, i_after_v=0.2, u_open=0.0, u_closed=0.0, later=False
+)
 _J_AT_START = 0.5  # й starts only loans (йод)
 _J_AFTER_CONSONANT = 1.0  # native й follows a vowel
 _J_ISOLATED = 1.0  # more when no vowel follows either
@@ -202,7 +279,7 @@ def _has_apostrophe_form(text: str) -> bool:
     for i in range(1, len(text)):
         if text[i] != "'" or text[i - 1] not in _APOS_LETTERS + _UPPER_I:
             continue
-        tail = text[i + 1:].split("-", 1)[0]
+        tail = text[i + 1 :].split("-", 1)[0]
         if tail and tail[0] not in "'-" and tail not in _ENGLISH_CLITICS:
             return True
     return False
@@ -210,8 +287,15 @@ def _has_apostrophe_form(text: str) -> bool:
 
 def _profile(text: str) -> str:
     chars = set(text)
-    found = [name for name, hit in ((_ACUTE, chars & _ACUTE_MARKS), (_UMLAUT, chars & _UMLAUT_MARKS),
-                                    (_APOS, _has_apostrophe_form(text))) if hit]
+    found = [
+        name
+        for name, hit in (
+            (_ACUTE, chars & _ACUTE_MARKS),
+            (_UMLAUT, chars & _UMLAUT_MARKS),
+            (_APOS, _has_apostrophe_form(text)),
+        )
+        if hit
+    ]
     if len(found) != 1:
         return _GENERIC
     if found[0] == _UMLAUT and chars & _TURKISH_MARKS:

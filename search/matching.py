@@ -33,7 +33,9 @@ class Budget:
         return self.partial
 
 
-def matching(query: wq.Query, searcher, everything: frozenset[int] | set[int], budget: "Budget | None" = None) -> set[int]:
+def matching(
+    query: wq.Query, searcher, everything: frozenset[int] | set[int], budget: "Budget | None" = None
+) -> set[int]:
     """Return the (global) numbers of the documents ``query`` matches; ``everything`` answers ``Every``.
 
     Deleted documents may be among them: callers intersect with the documents they may show.
@@ -158,7 +160,9 @@ def _leaf(query: wq.Query, searcher, budget: "Budget | None") -> set[int]:
     for sub, offset in searcher.leaf_searchers():
         if positional is not None:
             field, steps = positional
-            found.update(d + offset for d in phrase_documents(sub.reader(), field, steps, searcher.schema[field].format))
+            found.update(
+                d + offset for d in phrase_documents(sub.reader(), field, steps, searcher.schema[field].format)
+            )
         else:
             found.update(offset + i for i in query.matcher(sub, sub.context()).all_ids())
     if budget is not None:

@@ -56,7 +56,7 @@ class Postings:
     positions: as Whoosh's encoded values, or as ``positions`` (each posting's count, and the
     positions end to end) when read from a hot file."""
 
-    __slots__ = ("ids", "weights", "values", "positions")
+    __slots__ = ("ids", "positions", "values", "weights")
 
     def __init__(self, ids: np.ndarray, weights: np.ndarray, values: list | None, positions=None):
         self.ids, self.weights, self.values, self.positions = ids, weights, values, positions
@@ -145,8 +145,9 @@ def _read(reader, fieldname: str, text: bytes, values: bool) -> Postings:
         weights.append(np.asarray(block_weights, dtype=np.float32))
         if values:
             vals.extend(block_values)
-    return Postings(np.concatenate(ids) if ids else _EMPTY.ids,
-                    np.concatenate(weights) if weights else _EMPTY.weights, vals)
+    return Postings(
+        np.concatenate(ids) if ids else _EMPTY.ids, np.concatenate(weights) if weights else _EMPTY.weights, vals
+    )
 
 
 def plain_positions(fmt) -> bool:
@@ -166,8 +167,12 @@ def decode_positions(values, ends) -> tuple[np.ndarray, np.ndarray] | None:
         return np.zeros(0, np.int32), np.zeros(0, np.int32)
     starts = np.concatenate(([0], ends[:-1]))
     buf = np.frombuffer(values, dtype=np.uint8)
-    if np.any(ends - starts < 8) or np.any(buf[starts + 4] != 0x80) or np.any(buf[starts + 5] != 2) \
-            or np.any(buf[ends - 1] != ord(".")):
+    if (
+        np.any(ends - starts < 8)
+        or np.any(buf[starts + 4] != 0x80)
+        or np.any(buf[starts + 5] != 2)
+        or np.any(buf[ends - 1] != ord("."))
+    ):
         return None
     heads = buf[starts[:, None] + np.arange(4)].astype(np.int64)
     counts = (heads[:, 0] << 24) | (heads[:, 1] << 16) | (heads[:, 2] << 8) | heads[:, 3]
@@ -176,7 +181,7 @@ def decode_positions(values, ends) -> tuple[np.ndarray, np.ndarray] | None:
     drop[ends - 1] = True
     try:
         gaps = pickle.loads(b"\x80\x02](" + buf[~drop].tobytes() + b"e.")
-    except Exception:  # noqa: BLE001 - anything unexpected: the caller reads the blocks instead
+    except Exception:
         return None
     if len(gaps) != len(ends) or not np.array_equal(np.fromiter(map(len, gaps), np.int64, len(gaps)), counts):
         return None
@@ -184,7 +189,6 @@ def decode_positions(values, ends) -> tuple[np.ndarray, np.ndarray] | None:
     running = np.cumsum(np.fromiter(chain.from_iterable(gaps), np.int64, total))
     before = np.concatenate(([0], running))[np.cumsum(counts) - counts]
     return counts.astype(np.int32), (running - np.repeat(before, counts)).astype(np.int32)
-
 
 
 def term_bytes(schema, fieldname: str, text) -> bytes:
@@ -235,8 +239,11 @@ def field_lengths(reader, fieldname: str, ids: np.ndarray) -> np.ndarray:
 def lengths_one_by_one(reader, fieldname: str) -> np.ndarray:
     """Return a field's lengths through the public per-document call (slow: one call per document)."""
     length = reader.doc_field_length
-    return np.fromiter((length(d, fieldname, 1) or 1 for d in range(reader.doc_count_all())),
-                       dtype=np.float64, count=reader.doc_count_all())
+    return np.fromiter(
+        (length(d, fieldname, 1) or 1 for d in range(reader.doc_count_all())),
+        dtype=np.float64,
+        count=reader.doc_count_all(),
+    )
 
 
 def _column_lengths(reader, fieldname: str) -> np.ndarray | None:

@@ -18,8 +18,7 @@ from search.matching import Budget
 from search.postings import field_lengths, term_bytes, term_postings
 
 
-def order(query: wq.Query, searcher, cand: np.ndarray, budget: Budget | None = None
-          ) -> tuple[np.ndarray, np.ndarray]:
+def order(query: wq.Query, searcher, cand: np.ndarray, budget: Budget | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Return the candidates (a sorted array of document numbers) best first for ``query``, and their scores.
 
     Ties go to the lower document number, as in Whoosh. The candidates must be documents the
@@ -33,8 +32,9 @@ def order(query: wq.Query, searcher, cand: np.ndarray, budget: Budget | None = N
     return cand[best], scores[best]
 
 
-def rank(query: wq.Query, searcher, candidates: set[int], limit: int | None = None,
-         budget: Budget | None = None) -> list[tuple[int, float]]:
+def rank(
+    query: wq.Query, searcher, candidates: set[int], limit: int | None = None, budget: Budget | None = None
+) -> list[tuple[int, float]]:
     """Return the best ``limit`` (all when None) of ``candidates`` as (docnum, score) pairs."""
     cand = np.array(sorted(candidates), dtype=np.int64)
     docs, scores = order(query, searcher, cand, budget)

@@ -42,7 +42,6 @@ class Hit:
         }
 
 
-
 @dataclass
 class SearchPage:
     query: str

@@ -22,14 +22,14 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import reading as whoosh_reading
 
-from search import query as visitor_query
 from search import datewords, navigation, ranking, relax, store, synonyms
+from search import query as visitor_query
 from search.analysis import LANGUAGES
 from search.correct import Vocabulary, correct, transliterations
-from search.errors import IndexDamaged, QueryError
 from search.doctable import DocTable
-from search.matching import Budget, matching
+from search.errors import IndexDamaged, QueryError
 from search.highlight import marked_title, query_terms, snippet
+from search.matching import Budget, matching
 from search.results import Hit, SearchPage
 from search.schema import CROSS_TITLE_FIELD, body_field
 
@@ -181,8 +181,14 @@ class SearchService:
     checked at most every ``refresh_interval`` seconds, never per request.
     """
 
-    def __init__(self, index_dir: Path, clock=time.time, refresh_interval: float = 1.0, time_budget: float = 2.0,
-                 cache_size: int = 1000):
+    def __init__(
+        self,
+        index_dir: Path,
+        clock=time.time,
+        refresh_interval: float = 1.0,
+        time_budget: float = 2.0,
+        cache_size: int = 1000,
+    ):
         self.index_dir = Path(index_dir)
         self.cache = AnswerCache(cache_size)
         self.time_budget = time_budget
@@ -307,8 +313,11 @@ class SearchService:
         if req.others and req.lang:
             elsewhere = table.only_elsewhere(self.clock(), req.lang)
             langs = table.columns["lang"]
-            return {d for d in table.allowed(self.clock(), None, year, req.month, start, end)
-                    if langs[d] == req.lang or d in elsewhere}
+            return {
+                d
+                for d in table.allowed(self.clock(), None, year, req.month, start, end)
+                if langs[d] == req.lang or d in elsewhere
+            }
         return table.allowed(self.clock(), req.lang, year, req.month, start, end)
 
     def _epoch(self, day: date) -> int:
@@ -378,9 +387,13 @@ class SearchService:
             if not words:
                 site = self._site_name()
                 words.extend(
-                    relax.Word(p.words, all(relax.is_generic(c.text) or site.holds(c.text) for c in p.clauses),
-                               matching(parts.without_excluded(p.query), searcher, filters, budget) & filters)
-                    for p in parts.parts)
+                    relax.Word(
+                        p.words,
+                        all(relax.is_generic(c.text) or site.holds(c.text) for c in p.clauses),
+                        matching(parts.without_excluded(p.query), searcher, filters, budget) & filters,
+                    )
+                    for p in parts.parts
+                )
             return words
 
         # Fewer pages than a page of results hold every word: those lacking the least telling follow.
@@ -400,12 +413,16 @@ class SearchService:
         soft_distinct = soft[columns.distinct(soft)] if len(soft) else soft
         named_arr = _sorted(named_set)
         named_distinct = named_arr[columns.distinct(named_arr)] if len(named_arr) else named_arr
-        rest = [a for a in (distinct[~np.isin(distinct, named_arr)] if len(named_arr) else distinct, soft_distinct)
-                if len(a)]
+        rest = [
+            a
+            for a in (distinct[~np.isin(distinct, named_arr)] if len(named_arr) else distinct, soft_distinct)
+            if len(a)
+        ]
         shown = np.concatenate([named_distinct, *rest]) if len(named_distinct) or rest else distinct
         if not len(shown):
-            return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected,
-                              budget.partial)
+            return SearchPage(
+                req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected, budget.partial
+            )
         facets = columns.count(np.sort(shown))
         any_word = None
         if missing:
@@ -424,8 +441,11 @@ class SearchService:
             if len(hits) and len(ranked) < wanted:
                 docs, scores = ranking.order(ranked_query, searcher, hits, budget)
                 best = columns.distinct(docs)
-                ranked += [(d, sc) for d, sc in zip(docs[best].tolist(), scores[best].tolist())
-                           if d not in named_set and int(columns.same_text[d]) not in taken][: wanted - len(ranked)]
+                ranked += [
+                    (d, sc)
+                    for d, sc in zip(docs[best].tolist(), scores[best].tolist())
+                    if d not in named_set and int(columns.same_text[d]) not in taken
+                ][: wanted - len(ranked)]
             if len(ranked) < wanted and len(soft):
                 docs, scores = ranking.order(any_word, searcher, soft, budget)
                 order = sorted(range(len(docs)), key=lambda i: relaxed.order[int(docs[i])])  # stable: by score within
@@ -441,8 +461,18 @@ class SearchService:
                 hit.missing = [words[i].text for i in missing[d]] or None
             page.append(hit)
         lacking = sorted({i for d in missing for i in missing[d]})
-        return SearchPage(req.q, len(shown), req.page, req.per_page, _ms(started), page, facets, corrected, partial,
-                          relaxed=[words[i].text for i in lacking] or None)
+        return SearchPage(
+            req.q,
+            len(shown),
+            req.page,
+            req.per_page,
+            _ms(started),
+            page,
+            facets,
+            corrected,
+            partial,
+            relaxed=[words[i].text for i in lacking] or None,
+        )
 
     def _site_name(self) -> navigation.SiteName:
         generation = self._generation
@@ -510,16 +540,22 @@ class SearchService:
         if not same:
             return []
         keys = f"{fields['title']}\n{fields.get('body', '')}"[:20_000]
-        results = searcher.more_like(docnum, body_field(lang), text=keys, top=limit * 3, numterms=12,
-                                     filter=set(same))
+        results = searcher.more_like(docnum, body_field(lang), text=keys, top=limit * 3, numterms=12, filter=set(same))
         out, seen = [], set()
         for hit in results:
             key = int(columns.same_text[hit.docnum])
             if key in seen:
                 continue
             seen.add(key)
-            out.append({"path": hit["path"], "url": hit["url"], "lang": hit["lang"],
-                        "title": escape(hit["title"], quote=True), "date": hit.get("date_iso")})
+            out.append(
+                {
+                    "path": hit["path"],
+                    "url": hit["url"],
+                    "lang": hit["lang"],
+                    "title": escape(hit["title"], quote=True),
+                    "date": hit.get("date_iso"),
+                }
+            )
             if len(out) == limit:
                 break
         return out

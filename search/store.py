@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 
 # -- small durable writes -------------------------------------------------------------------
 
+
 def fsync_dir(path: Path) -> None:
     """Make a folder's entries (created, renamed, removed files) durable."""
     fd = os.open(path, os.O_RDONLY)
@@ -97,6 +98,7 @@ def _read_json(path: Path) -> dict:
 
 
 # -- generations ------------------------------------------------------------------------------
+
 
 def current(root: Path) -> Path | None:
     """Return the folder of the generation being served, or None when there is none."""
@@ -208,6 +210,7 @@ def set_aside(root: Path, gen: Path) -> Path | None:
 
 # -- opening and creating ---------------------------------------------------------------------
 
+
 def open_index(root: Path, readonly: bool = True):
     """Open the served generation with our own schema (the pickled one is not trusted)."""
     root = Path(root)
@@ -234,6 +237,7 @@ def create_index(path: Path):
 
 # -- metadata, manifest, status ---------------------------------------------------------------
 
+
 def read_meta(gen: Path) -> dict:
     """Return a generation's metadata ({} when there is none)."""
     return _read_json(Path(gen) / META_FILE)
@@ -241,7 +245,9 @@ def read_meta(gen: Path) -> dict:
 
 def write_meta(gen: Path, meta: dict) -> None:
     """Write a generation's metadata atomically."""
-    write_atomic(Path(gen) / META_FILE, json.dumps({**meta, "schema_version": SCHEMA_VERSION}, ensure_ascii=False, indent=2))
+    write_atomic(
+        Path(gen) / META_FILE, json.dumps({**meta, "schema_version": SCHEMA_VERSION}, ensure_ascii=False, indent=2)
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -254,7 +260,8 @@ def _sha256(path: Path) -> str:
 
 def _index_files(gen: Path) -> list[Path]:
     return sorted(
-        p for p in Path(gen).iterdir()
+        p
+        for p in Path(gen).iterdir()
         if p.is_file() and p.name not in _OWN_FILES and not p.name.startswith(".") and not p.name.endswith("LOCK")
     )
 
@@ -294,8 +301,13 @@ def _manifest_files(manifest: dict) -> dict[str, dict] | None:
     if not isinstance(files, dict):
         return None
     for name, info in files.items():
-        if not (isinstance(name, str) and "/" not in name and isinstance(info, dict)
-                and isinstance(info.get("size"), int) and isinstance(info.get("sha256"), str)):
+        if not (
+            isinstance(name, str)
+            and "/" not in name
+            and isinstance(info, dict)
+            and isinstance(info.get("size"), int)
+            and isinstance(info.get("sha256"), str)
+        ):
             return None
     return files
 
@@ -348,7 +360,7 @@ def _problems(gen: Path, quick: bool = False) -> list[str]:
             ix = index.open_dir(str(gen), readonly=True, schema=build_schema())
             with ix.searcher() as searcher:
                 searcher.doc_count()
-                for fields in searcher.reader().iter_docs():
+                for _fields in searcher.reader().iter_docs():
                     break
         except Exception as exc:
             problems.append(f"{gen.name}: cannot be opened ({type(exc).__name__}: {exc})")

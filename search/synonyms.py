@@ -8,7 +8,7 @@ any inflection, one word or several (в Шымкенте, Шымкенттегі
 Editing a file needs no reindex: groups are searched at query time.
 """
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from whoosh.lang.stopwords import stoplists
@@ -129,7 +129,7 @@ def read_places(path: Path = PLACES_FILE) -> list[list[str]]:
     return groups
 
 
-@lru_cache(maxsize=None)
+@cache
 def default() -> Synonyms:
     """Return the synonyms, places and entities shipped with Poisk."""
     inflected = []

@@ -26,12 +26,26 @@ class LiveServer:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = Path(index).parent / f"serve-{self.port}.log"
-        self._log = open(self.log, "w")
+        self._log = open(self.log, "w")  # noqa: SIM115 (closed in stop(), after the server)
         self.proc = subprocess.Popen(
-            [*prefix, sys.executable, "-m", "web.cli", "serve", "--content", str(content), "--index", str(index),
-             "--port", str(self.port), *args],
-            cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), "POISK_RATE_LIMIT": "", **(env or {})},
-            stdout=self._log, stderr=subprocess.STDOUT,
+            [
+                *prefix,
+                sys.executable,
+                "-m",
+                "web.cli",
+                "serve",
+                "--content",
+                str(content),
+                "--index",
+                str(index),
+                "--port",
+                str(self.port),
+                *args,
+            ],
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO), "POISK_RATE_LIMIT": "", **(env or {})},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
 
     def wait_ready(self, timeout: float = 60) -> None:

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from web.settings import SETTINGS, table_markdown
 from web.params import PARAMETERS
+from web.settings import SETTINGS, table_markdown
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -14,7 +14,9 @@ def test_readme_opens_with_the_two_commands():
 
 
 def test_every_setting_is_in_the_readme_table():
-    assert table_markdown() in README, "regenerate the table: python -c 'from web.settings import table_markdown; print(table_markdown())'"
+    assert table_markdown() in README, (
+        "regenerate the table: python -c 'from web.settings import table_markdown; print(table_markdown())'"
+    )
     for s in SETTINGS:
         assert s.env in README
 

@@ -58,7 +58,9 @@ def test_a_git_pull_of_300_files_is_one_update_within_ten_seconds(server, site, 
     for n, path in enumerate(files):  # like git: each file rewritten, all within a moment
         # a word shared by a third of the files, and a mark of its own (so no two copies stay identical)
         path.write_text(path.read_text(encoding="utf-8") + f"\nгиперболоид{n % 3} отметка{n}\n", encoding="utf-8")
-    seconds = server.wait_for(lambda: server.total("гиперболоид0 OR гиперболоид1 OR гиперболоид2") == len(files), timeout=10)
+    seconds = server.wait_for(
+        lambda: server.total("гиперболоид0 OR гиперболоид1 OR гиперболоид2") == len(files), timeout=10
+    )
     record_property("pull_300_to_searchable_s", round(seconds, 2))
     print(f"{len(files)} changed files searchable after {seconds:.2f} s")
     time.sleep(0.5)
@@ -69,7 +71,9 @@ def test_a_git_pull_of_300_files_is_one_update_within_ten_seconds(server, site, 
 def test_folder_move_and_editor_leftovers(server, site):
     folder = news_files(site)[3].parent
     word = "мегалобластный"
-    (folder / "item.ru.md").write_text((folder / "item.ru.md").read_text(encoding="utf-8") + f"\n{word}\n", encoding="utf-8")
+    (folder / "item.ru.md").write_text(
+        (folder / "item.ru.md").read_text(encoding="utf-8") + f"\n{word}\n", encoding="utf-8"
+    )
     server.wait_for(lambda: server.total(word) == 1, timeout=3)
     _, data = server.get("/api/search", q=word)
     old_url = data["results"][0]["url"]
@@ -100,15 +104,29 @@ def test_searches_never_fail_during_full_rebuilds(server, site, tmp_path, record
                     errors.append(status)
                 elif data["total"] == 0:
                     zero.append(1)
-            except Exception as exc:  # noqa: BLE001 — every failure counts
+            except Exception as exc:
                 errors.append(repr(exc))
         done.append(1)
 
     def rebuild_loop():
         runs = 0
         while not stop.is_set():
-            subprocess.run([sys.executable, "-m", "web.cli", "index", "--rebuild", "--content", str(site),
-                            "--index", str(tmp_path / "index")], cwd=REPO, check=True, capture_output=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "web.cli",
+                    "index",
+                    "--rebuild",
+                    "--content",
+                    str(site),
+                    "--index",
+                    str(tmp_path / "index"),
+                ],
+                cwd=REPO,
+                check=True,
+                capture_output=True,
+            )
             runs += 1
         record_property("rebuilds_during_searches", runs)
 

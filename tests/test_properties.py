@@ -20,8 +20,12 @@ from search.synonyms import default
 
 EXAMPLES = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ALPHABET = st.characters(blacklist_categories=("Cs",))
-QUERYISH = st.text(alphabet=st.sampled_from(list('абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһіabcxyzABCXYZ019 "-*:()[]~/\\|OR<>&\'\u200d\u200f😀')),
-                   max_size=300)
+QUERYISH = st.text(
+    alphabet=st.sampled_from(
+        list("абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһіabcxyzABCXYZ019 \"-*:()[]~/\\|OR<>&'\u200d\u200f😀")
+    ),
+    max_size=300,
+)
 
 
 def walk(q):
@@ -44,7 +48,11 @@ def test_query_parser_never_lets_syntax_through(text):
     for node in walk(q):
         assert isinstance(node, (wq.Term, wq.Phrase, wq.Or, wq.And, wq.AndNot, wq.Sequence))
         if isinstance(node, (wq.Term, wq.Phrase)):
-            assert node.fieldname.startswith(("title_", "body_", "family_")) or node.fieldname in ("code", "cross", "cross_title")
+            assert node.fieldname.startswith(("title_", "body_", "family_")) or node.fieldname in (
+                "code",
+                "cross",
+                "cross_title",
+            )
 
 
 _SITE = Path(tempfile.mkdtemp(prefix="poisk-props-"))
@@ -52,8 +60,13 @@ _SITE = Path(tempfile.mkdtemp(prefix="poisk-props-"))
 
 
 @EXAMPLES
-@given(st.one_of(st.binary(max_size=2000), st.text(alphabet=ALPHABET, max_size=2000).map(lambda s: s.encode("utf-8")),
-                 st.text(alphabet=ALPHABET, max_size=400).map(lambda s: f"---\n{s}\n---\nbody {s}".encode("utf-8"))))
+@given(
+    st.one_of(
+        st.binary(max_size=2000),
+        st.text(alphabet=ALPHABET, max_size=2000).map(lambda s: s.encode("utf-8")),
+        st.text(alphabet=ALPHABET, max_size=400).map(lambda s: f"---\n{s}\n---\nbody {s}".encode()),
+    )
+)
 def test_page_reader_gives_a_page_or_names_the_file(raw):
     path = _SITE / "user" / "pages" / "01.news" / "item.ru.md"
     path.write_bytes(raw)
@@ -72,7 +85,10 @@ MARK = re.compile(r"</?mark>")
 
 
 @EXAMPLES
-@given(st.text(alphabet=ALPHABET, max_size=600), st.text(alphabet=st.sampled_from(list("абвгдеклмнорстabcdeo<>&\"' ")), min_size=1, max_size=20))
+@given(
+    st.text(alphabet=ALPHABET, max_size=600),
+    st.text(alphabet=st.sampled_from(list("абвгдеклмнорстabcdeo<>&\"' ")), min_size=1, max_size=20),
+)
 def test_snippets_carry_no_markup_but_mark(text, words):
     try:
         q = to_whoosh(parse(words), default())

@@ -24,13 +24,48 @@ import frontmatter
 import pymorphy3
 
 LANGS = ("en", "ru", "kk")
-CONNECTORS = {"en": {"of", "and", "for", "the", "on", "in", "to", "at", "de"},
-              "ru": {"и", "по", "для", "им.", "имени"}, "kk": {"және"}}
+CONNECTORS = {
+    "en": {"of", "and", "for", "the", "on", "in", "to", "at", "de"},
+    "ru": {"и", "по", "для", "им.", "имени"},
+    "kk": {"және"},
+}
 # A Kazakh name ends with its head noun: a phrase is cut after the first word with one of these stems.
-KK_HEADS = ("күн", "орталы", "форум", "конгре", "конференци", "мектеб", "мектеп", "қор", "министрлі",
-            "бөлімш", "бөлім", "ассоциаци", "қауымдаст", "бағдарлама", "сыйлы", "университет", "институт",
-            "ұйым", "симпозиум", "кеңес", "комитет", "академия", "орден", "медал", "апталы", "акция",
-            "семинар", "вебинар", "қоғам", "клиника", "аурухана", "департамент", "басқарма", "жоба")
+KK_HEADS = (
+    "күн",
+    "орталы",
+    "форум",
+    "конгре",
+    "конференци",
+    "мектеб",
+    "мектеп",
+    "қор",
+    "министрлі",
+    "бөлімш",
+    "бөлім",
+    "ассоциаци",
+    "қауымдаст",
+    "бағдарлама",
+    "сыйлы",
+    "университет",
+    "институт",
+    "ұйым",
+    "симпозиум",
+    "кеңес",
+    "комитет",
+    "академия",
+    "орден",
+    "медал",
+    "апталы",
+    "акция",
+    "семинар",
+    "вебинар",
+    "қоғам",
+    "клиника",
+    "аурухана",
+    "департамент",
+    "басқарма",
+    "жоба",
+)
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 QUOTED = re.compile(r"«([^«»\n]{3,80})»|“([^“”\n]{3,80})”|\"([^\"\n]{3,80})\"")
 CAPS = re.compile(r"\b[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]{2,6}\b")
@@ -38,9 +73,20 @@ LATIN_RUN = re.compile(r"(?:[A-Z][\w'’-]*|\d+)(?:[ \t]+(?:[A-Za-z][\w'’-]*|\
 SENTENCE_START = re.compile(r"(^|[.!?:;\n]\s*|[-*#>|]\s+|\d\.\s+)$")
 NAME_POS = {"NOUN", "ADJF", "PRTF", "NUMR"}  # what a Russian name is made of
 MORPH = pymorphy3.MorphAnalyzer()
-TRANSLIT = str.maketrans({**dict(zip("абвгдезийклмнопрстуфхцыэәғқңөұүһі",
-                                     "abvgdeziyklmnoprstufhcyeagqnouuhi", strict=True)),
-                          "ё": "e", "ж": "zh", "ч": "ch", "ш": "sh", "щ": "sh", "ю": "yu", "я": "ya", "ъ": "", "ь": ""})
+TRANSLIT = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфхцыэәғқңөұүһі", "abvgdeziyklmnoprstufhcyeagqnouuhi", strict=True)),
+        "ё": "e",
+        "ж": "zh",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "sh",
+        "ю": "yu",
+        "я": "ya",
+        "ъ": "",
+        "ь": "",
+    }
+)
 
 Token = tuple[str, int]  # a word and its offset
 
@@ -48,6 +94,7 @@ Token = tuple[str, int]  # a word and its offset
 @dataclass
 class Candidate:
     """A name in one language: the forms it was written in and where it occurs."""
+
     lang: str
     forms: Counter = field(default_factory=Counter)
     folders: dict[str, float] = field(default_factory=dict)  # folder -> relative position (0..1)
@@ -82,7 +129,7 @@ def clean(text: str) -> str:
 
 def joined(text: str, left: Token, right: Token) -> bool:
     """Tell whether two tokens are separated by one space only (no punctuation, no line break)."""
-    return text[left[1] + len(left[0]): right[1]] in (" ", "\u00a0")
+    return text[left[1] + len(left[0]) : right[1]] in (" ", "\u00a0")
 
 
 def noun_phrase(lang: str, words: list[str]) -> list[str]:
@@ -120,10 +167,10 @@ def extract(lang: str, text: str) -> list[Token]:
             j -= 1
         start = tokens[i][1]
         if j - i >= 2:
-            found.append((text[start: tokens[j - 1][1] + len(tokens[j - 1][0])], start))
-        elif lang != "en" and tokens[i][0][0].isupper() and not SENTENCE_START.search(text[max(0, start - 3): start]):
-            tail = tokens[i: i + 1]  # a capitalised word mid-sentence starts a name: take the phrase after it
-            for token in tokens[i + 1:]:
+            found.append((text[start : tokens[j - 1][1] + len(tokens[j - 1][0])], start))
+        elif lang != "en" and tokens[i][0][0].isupper() and not SENTENCE_START.search(text[max(0, start - 3) : start]):
+            tail = tokens[i : i + 1]  # a capitalised word mid-sentence starts a name: take the phrase after it
+            for token in tokens[i + 1 :]:
                 if not joined(text, tail[-1], token):
                     break
                 tail.append(token)
@@ -161,8 +208,10 @@ def collect(folders: dict[str, dict[str, str]]) -> list[Candidate]:
 
 def similarity(a: str, b: str) -> float:
     """Return the share of character trigrams two names have in common, Cyrillic read as Latin."""
-    grams = [{w[i: i + 3] for w in re.findall(r"\w+", n.casefold().translate(TRANSLIT)) for i in range(len(w) - 2)}
-             for n in (a, b)]
+    grams = [
+        {w[i : i + 3] for w in re.findall(r"\w+", n.casefold().translate(TRANSLIT)) for i in range(len(w) - 2)}
+        for n in (a, b)
+    ]
     return len(grams[0] & grams[1]) / max(1, min(len(grams[0]), len(grams[1])))
 
 
@@ -188,7 +237,7 @@ def propose(cands: list[Candidate], min_dice: float) -> list[tuple[float, list[C
     proposals = []
     for anchor in cands:
         members, evidence, dices = [anchor], set(anchor.folders), []
-        for lang in LANGS[LANGS.index(anchor.lang) + 1:]:  # en → ru, kk; ru → kk
+        for lang in LANGS[LANGS.index(anchor.lang) + 1 :]:  # en → ru, kk; ru → kk
             others = {id(c): c for f in anchor.folders for c in by_folder[f] if c.lang == lang}
             partner, dice = best_partner(anchor, list(others.values()), min_dice)
             if partner is not None:
@@ -210,9 +259,12 @@ def initials(name: str) -> str:
 def report(root: Path, folders: dict[str, dict[str, str]], min_dice: float) -> str:
     """Return the proposals as text: aligned groups with their folders, then abbreviations and expansions."""
     cands = collect(folders)
-    lines = [f"# Candidate entity groups mined from {root} ({len(folders)} translated folders).",
-             "# Proposals only: check every member against the pages before copying a line to entities.txt.",
-             "", "## Aligned across translations (score = alignment x folders)"]
+    lines = [
+        f"# Candidate entity groups mined from {root} ({len(folders)} translated folders).",
+        "# Proposals only: check every member against the pages before copying a line to entities.txt.",
+        "",
+        "## Aligned across translations (score = alignment x folders)",
+    ]
     seen: list[set[str]] = []
     for score, members, evidence in propose(cands, min_dice):
         names = [m.display() for m in members]

@@ -72,8 +72,11 @@ def stats():
 
     lang = ui_language()
     top = max((w["searches"] for w in report["weeks"]), default=0)
-    response = current_app.make_response(render_template("admin_stats.html", report=report, t=strings(lang),
-                                                          ui_lang=lang, chart_max=top, enabled=store is not None))
+    response = current_app.make_response(
+        render_template(
+            "admin_stats.html", report=report, t=strings(lang), ui_lang=lang, chart_max=top, enabled=store is not None
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # the token may be in the URL
     return response

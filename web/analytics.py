@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 from contextlib import closing
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 SCHEMA = """
@@ -34,7 +34,7 @@ FLUSH_SECONDS = 0.5
 
 def week_of(ts: float) -> str:
     """Return the ISO week of an epoch second, as 2026-W48."""
-    year, week, _ = datetime.fromtimestamp(ts, timezone.utc).isocalendar()
+    year, week, _ = datetime.fromtimestamp(ts, UTC).isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -133,17 +133,35 @@ class Analytics:
         self.flush()
         with closing(self._connect()) as db:
             per_week = [
-                {"week": w, "searches": n, "zero": z, "clicked": c, "zero_share": z / n if n else 0.0,
-                 "click_share": c / n if n else 0.0}
+                {
+                    "week": w,
+                    "searches": n,
+                    "zero": z,
+                    "clicked": c,
+                    "zero_share": z / n if n else 0.0,
+                    "click_share": c / n if n else 0.0,
+                }
                 for w, n, z, c in db.execute(
                     """SELECT week, COUNT(*), SUM(total = 0),
                               SUM(EXISTS (SELECT 1 FROM clicks WHERE search_id = searches.id))
-                       FROM searches WHERE ts >= ? GROUP BY week ORDER BY week""", (since,))
+                       FROM searches WHERE ts >= ? GROUP BY week ORDER BY week""",
+                    (since,),
+                )
             ]
-            top_queries = [{"query": q, "searches": n, "total": t} for q, n, t in db.execute(
-                """SELECT query, COUNT(*) AS n, MAX(total) FROM searches WHERE ts >= ?
-                   GROUP BY query ORDER BY n DESC, query LIMIT ?""", (since, top))]
-            zero = [{"query": q, "searches": n} for q, n in db.execute(
-                """SELECT query, COUNT(*) AS n FROM searches WHERE ts >= ? AND total = 0
-                   GROUP BY query ORDER BY n DESC, query LIMIT ?""", (since, top))]
+            top_queries = [
+                {"query": q, "searches": n, "total": t}
+                for q, n, t in db.execute(
+                    """SELECT query, COUNT(*) AS n, MAX(total) FROM searches WHERE ts >= ?
+                   GROUP BY query ORDER BY n DESC, query LIMIT ?""",
+                    (since, top),
+                )
+            ]
+            zero = [
+                {"query": q, "searches": n}
+                for q, n in db.execute(
+                    """SELECT query, COUNT(*) AS n FROM searches WHERE ts >= ? AND total = 0
+                   GROUP BY query ORDER BY n DESC, query LIMIT ?""",
+                    (since, top),
+                )
+            ]
         return {"weeks": per_week, "top": top_queries, "zero_results": zero}

@@ -112,12 +112,22 @@ def indexer_state(app) -> dict:
     reindexer = app.config.get("REINDEXER")
     if reindexer is not None:
         runs = reindexer.state()
-        state.update(runs=runs["runs"], running=runs["running"], pending=runs["pending"],
-                     last_run_at=runs["last_run_at"], last_summary=runs["last_summary"],
-                     failed=runs["failing"])
+        state.update(
+            runs=runs["runs"],
+            running=runs["running"],
+            pending=runs["pending"],
+            last_run_at=runs["last_run_at"],
+            last_summary=runs["last_summary"],
+            failed=runs["failing"],
+        )
         if runs["failing"]:
-            state.update(state="failing", since=runs["failing_since"], error=runs["error"],
-                         failures=runs["failures"], next_retry_in=runs["next_retry_in"])
+            state.update(
+                state="failing",
+                since=runs["failing_since"],
+                error=runs["error"],
+                failures=runs["failures"],
+                next_retry_in=runs["next_retry_in"],
+            )
         elif state["state"] == "failing":  # the file is older than what this process knows
             state.update(state="ok")
             for key in ("error", "failures"):

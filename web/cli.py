@@ -10,9 +10,9 @@ from pathlib import Path
 
 from indexer.errors import ContentError
 from indexer.faults import describe, os_error
+from indexer.lock import LockTimeout
 from indexer.site import Site
 from indexer.sync import reindex
-from indexer.lock import LockTimeout
 from search import store
 from search.errors import IndexUnavailable, QueryError
 from search.service import SearchRequest, SearchService
@@ -46,8 +46,9 @@ def cmd_index(args, config) -> int:
     site = Site.load(config["CONTENT"])
     # The index is checked holding the writer lock (a writer's half-done commit is not damage); a
     # damaged one is rebuilt aside and kept for inspection.
-    report = reindex(site, root, rebuild=args.rebuild, progress=_progress(), procs=_processes(config), verify=True,
-                     on_wait=_say)
+    report = reindex(
+        site, root, rebuild=args.rebuild, progress=_progress(), procs=_processes(config), verify=True, on_wait=_say
+    )
     print(report.summary(), file=sys.stderr)
     return 0
 
@@ -155,10 +156,10 @@ def cmd_search(args, config) -> int:
     if args.json:
         print(json.dumps(page.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    from html import unescape
     import re
+    from html import unescape
 
-    plain = lambda html: unescape(re.sub(r"</?mark>", "", html))  # noqa: E731
+    plain = lambda html: unescape(re.sub(r"</?mark>", "", html))
     print(f"{page.total} results for «{page.query}» ({page.took_ms} ms)")
     for n, hit in enumerate(page.results, 1):
         print(f"\n{n}. {plain(hit.title)}  [{hit.lang}] {(hit.date or '')[:10]}")

@@ -13,8 +13,14 @@ class Engine:
 
     RETRY_SECONDS = 1.0
 
-    def __init__(self, index_dir, clock=time.time, refresh_interval: float = 1.0, time_budget: float = 2.0,
-                 cache_size: int = 1000):
+    def __init__(
+        self,
+        index_dir,
+        clock=time.time,
+        refresh_interval: float = 1.0,
+        time_budget: float = 2.0,
+        cache_size: int = 1000,
+    ):
         self.index_dir = index_dir
         self.cache_size = cache_size
         self.time_budget = time_budget
@@ -36,8 +42,9 @@ class Engine:
                     raise self._error  # still nothing to open: do not retry more than once a second
                 self._tried = time.monotonic()
                 try:
-                    self._service = SearchService(self.index_dir, self.clock, self.refresh_interval, self.time_budget,
-                                                  self.cache_size)
+                    self._service = SearchService(
+                        self.index_dir, self.clock, self.refresh_interval, self.time_budget, self.cache_size
+                    )
                     self._error = None
                 except IndexUnavailable as exc:
                     self._error = exc

@@ -25,7 +25,7 @@ def error_response(status: int, message: str):
         response = jsonify(error=message, status=status)
         response.status_code = status
         return response
-    from web.i18n import ui_language, strings
+    from web.i18n import strings, ui_language
 
     lang = ui_language()
     html = render_template("error.html", status=status, message=message, t=strings(lang), ui_lang=lang)

@@ -1,7 +1,7 @@
 """Interface strings in kk, ru and en, kept as data in ``i18n/*.json``."""
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from flask import current_app, request
@@ -10,7 +10,7 @@ UI_LANGUAGES = ("kk", "ru", "en")
 _DIR = Path(__file__).parent / "i18n"
 
 
-@lru_cache(maxsize=None)
+@cache
 def strings(lang: str) -> dict:
     """Return the interface strings of ``lang``."""
     return json.loads((_DIR / f"{lang}.json").read_text(encoding="utf-8"))

@@ -116,8 +116,11 @@ class IndexingProcess:
                 return
             if time.monotonic() - started > 60:
                 delay = self.retry_first  # it had been running fine: start again soon
-            log.error("the indexing process ended unexpectedly (exit status %s); starting it again in %.1f s",
-                      self._proc.returncode if self._proc else None, delay)
+            log.error(
+                "the indexing process ended unexpectedly (exit status %s); starting it again in %.1f s",
+                self._proc.returncode if self._proc else None,
+                delay,
+            )
             if self._stopping.wait(delay):
                 return
             delay = min(delay * 2, self.retry_max)

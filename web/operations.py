@@ -23,21 +23,42 @@ class Metrics:
     def __init__(self, app):
         self.app = app
         self.registry = CollectorRegistry()
-        self.requests = Counter("poisk_requests_total", "Requests answered, by endpoint and status.",
-                                ["endpoint", "status"], registry=self.registry)
-        self.latency = Histogram("poisk_request_seconds", "Time to answer a request, by endpoint.",
-                                 ["endpoint"], buckets=BUCKETS, registry=self.registry)
+        self.requests = Counter(
+            "poisk_requests_total",
+            "Requests answered, by endpoint and status.",
+            ["endpoint", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "poisk_request_seconds",
+            "Time to answer a request, by endpoint.",
+            ["endpoint"],
+            buckets=BUCKETS,
+            registry=self.registry,
+        )
         self.documents = Gauge("poisk_index_documents", "Documents in the served index.", registry=self.registry)
         self.size = Gauge("poisk_index_bytes", "Size of the served index generation on disk.", registry=self.registry)
-        self.age = Gauge("poisk_index_age_seconds", "Seconds since the served index last changed.", registry=self.registry)
-        self.last_reindex = Gauge("poisk_last_reindex_timestamp_seconds", "When the indexer last finished a run.",
-                                  registry=self.registry)
-        self.failing = Gauge("poisk_indexer_failing", "1 while the indexer is failing (edits are not being indexed).",
-                             registry=self.registry)
-        self.failures = Gauge("poisk_indexer_consecutive_failures", "Failed indexing runs since the last good one.",
-                              registry=self.registry)
-        self.failing_since = Gauge("poisk_indexer_failing_since_timestamp_seconds",
-                                   "When the indexer began failing (0 while it is not).", registry=self.registry)
+        self.age = Gauge(
+            "poisk_index_age_seconds", "Seconds since the served index last changed.", registry=self.registry
+        )
+        self.last_reindex = Gauge(
+            "poisk_last_reindex_timestamp_seconds", "When the indexer last finished a run.", registry=self.registry
+        )
+        self.failing = Gauge(
+            "poisk_indexer_failing",
+            "1 while the indexer is failing (edits are not being indexed).",
+            registry=self.registry,
+        )
+        self.failures = Gauge(
+            "poisk_indexer_consecutive_failures",
+            "Failed indexing runs since the last good one.",
+            registry=self.registry,
+        )
+        self.failing_since = Gauge(
+            "poisk_indexer_failing_since_timestamp_seconds",
+            "When the indexer began failing (0 while it is not).",
+            registry=self.registry,
+        )
         self.degraded = Gauge("poisk_degraded", "1 while /healthz says degraded.", registry=self.registry)
 
     def refresh_index_gauges(self) -> None:
@@ -89,11 +110,18 @@ def install(app) -> None:
         metrics.requests.labels(endpoint, str(response.status_code)).inc()
         metrics.latency.labels(endpoint).observe(seconds)
         # No address, no cookie, no query text: which page, how it went, how long it took.
-        access_log.info(json.dumps({
-            "ts": round(time.time(), 3), "method": request.method, "endpoint": endpoint,
-            "status": response.status_code, "ms": round(seconds * 1000, 1),
-            "bytes": response.calculate_content_length(),
-        }))
+        access_log.info(
+            json.dumps(
+                {
+                    "ts": round(time.time(), 3),
+                    "method": request.method,
+                    "endpoint": endpoint,
+                    "status": response.status_code,
+                    "ms": round(seconds * 1000, 1),
+                    "bytes": response.calculate_content_length(),
+                }
+            )
+        )
         return response
 
 
@@ -111,8 +139,12 @@ def opensearch():
     from web.i18n import strings, ui_language
 
     lang = ui_language()
-    xml = render_template("opensearch.xml", t=strings(lang), lang=lang,
-                          template=url_for("pages.search", _external=True) + "?q={searchTerms}&lang=" + lang,
-                          suggest=url_for("api.suggest", _external=True) + "?q={searchTerms}",
-                          self_url=url_for("operations.opensearch", _external=True))
+    xml = render_template(
+        "opensearch.xml",
+        t=strings(lang),
+        lang=lang,
+        template=url_for("pages.search", _external=True) + "?q={searchTerms}&lang=" + lang,
+        suggest=url_for("api.suggest", _external=True) + "?q={searchTerms}",
+        self_url=url_for("operations.opensearch", _external=True),
+    )
     return Response(xml, mimetype="application/opensearchdescription+xml")

@@ -54,9 +54,7 @@ def search():
         req = search_request(request.args, current_app.config["PER_PAGE"], prefer_lang=lang, others=True)
     except QueryError as exc:
         error = str(exc)
-    wants_results = req is not None and any(
-        request.args.get(k) for k in ("q", "year", "month", "from", "to")
-    )
+    wants_results = req is not None and any(request.args.get(k) for k in ("q", "year", "month", "from", "to"))
     related = []
     suggestions = []
     search_id = None

@@ -5,7 +5,20 @@ from datetime import date
 from search.errors import QueryError
 from search.service import SearchRequest
 
-PARAMETERS = ("q", "lang", "year", "month", "from", "to", "sort", "page", "per_page", "correct", "prefer_lang", "others")
+PARAMETERS = (
+    "q",
+    "lang",
+    "year",
+    "month",
+    "from",
+    "to",
+    "sort",
+    "page",
+    "per_page",
+    "correct",
+    "prefer_lang",
+    "others",
+)
 
 
 def _int(args, name: str) -> int | None:
@@ -49,8 +62,9 @@ def _flag(args, name: str, default: bool) -> bool:
     raise QueryError(f"{name} must be 1 or 0, got {raw[:20]!r}")
 
 
-def search_request(args, default_per_page: int = 10, strict: bool = False, prefer_lang: str | None = None,
-                   others: bool = False) -> SearchRequest:
+def search_request(
+    args, default_per_page: int = 10, strict: bool = False, prefer_lang: str | None = None, others: bool = False
+) -> SearchRequest:
     """Return the search request described by query-string ``args``.
 
     With ``strict`` (the API), a parameter the API does not know is an error.

@@ -9,8 +9,10 @@ from web.errors import error_response
 
 MAX_QUERY_STRING = 2048  # bytes of a URL's query; a visitor's query is at most 256 characters
 
-PAGE_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
-            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
+PAGE_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+)
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
@@ -42,7 +44,13 @@ def install(app) -> None:
     @limiter.request_filter
     def not_limited() -> bool:
         # The webhook is signed and merges bursts itself; health checks and static files are cheap.
-        return request.path in ("/healthz", "/readyz", "/api/reindex", "/metrics", "/opensearch.xml") or request.path.startswith(("/static/", "/widget/"))
+        return request.path in (
+            "/healthz",
+            "/readyz",
+            "/api/reindex",
+            "/metrics",
+            "/opensearch.xml",
+        ) or request.path.startswith(("/static/", "/widget/"))
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(exc):

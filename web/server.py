@@ -16,8 +16,6 @@ import errno
 import logging
 import os
 import socket
-import subprocess
-import sys
 import time
 
 log = logging.getLogger(__name__)
@@ -94,7 +92,9 @@ def raise_open_file_limit(connections: int) -> None:
         log.warning(
             "the open-file limit (%d) is too low for %d connections (setting CONNECTION_LIMIT): "
             "raise it (systemd: LimitNOFILE=%d), or lower CONNECTION_LIMIT",
-            new, connections, wanted,
+            new,
+            connections,
+            wanted,
         )
 
 

@@ -2,7 +2,7 @@
 
 import base64
 import hashlib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, request, send_file, url_for
@@ -17,7 +17,7 @@ SCRIPT = Path(__file__).parent / "static" / "widget" / WIDGET_VERSION / "poisk.j
 YEAR = 365 * 24 * 3600
 
 
-@lru_cache(maxsize=None)
+@cache
 def integrity() -> str:
     """Return the script's Subresource Integrity value (sha384)."""
     return "sha384-" + base64.b64encode(hashlib.sha384(SCRIPT.read_bytes()).digest()).decode()
@@ -41,8 +41,15 @@ def enable_cors(app) -> None:
     origins = allowed_origins(app)
     if not origins and app.config.get("HOST") in LOOPBACK_HOSTS:
         origins = [LOOPBACK_ORIGINS]
-    CORS(app, resources={r"/api/(search|suggest|click)": {"origins": origins or []}}, methods=["GET"],
-         supports_credentials=False, vary_header=True, send_wildcard=False, max_age=600)
+    CORS(
+        app,
+        resources={r"/api/(search|suggest|click)": {"origins": origins or []}},
+        methods=["GET"],
+        supports_credentials=False,
+        vary_header=True,
+        send_wildcard=False,
+        max_age=600,
+    )
 
     @app.after_request
     def vary_on_origin(response):
@@ -67,7 +74,17 @@ def embed():
     """Show a site owner the snippet to paste, with a live preview."""
     lang = ui_language()
     src = url_for("widget.script", _external=True)
-    snippet = (f'<script src="{src}" integrity="{integrity()}" crossorigin="anonymous" defer></script>\n'
-               f'<poisk-search lang="{lang}"></poisk-search>')
-    return render_template("embed.html", t=strings(lang), ui_lang=lang, snippet=snippet, src=src,
-                           integrity=integrity(), origins=allowed_origins(current_app), host=request.host_url)
+    snippet = (
+        f'<script src="{src}" integrity="{integrity()}" crossorigin="anonymous" defer></script>\n'
+        f'<poisk-search lang="{lang}"></poisk-search>'
+    )
+    return render_template(
+        "embed.html",
+        t=strings(lang),
+        ui_lang=lang,
+        snippet=snippet,
+        src=src,
+        integrity=integrity(),
+        origins=allowed_origins(current_app),
+        host=request.host_url,
+    )

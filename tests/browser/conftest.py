@@ -26,9 +26,18 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield b
         b.close()
 
@@ -41,8 +50,10 @@ class HostSite:
         self.port = port or free_port()
         self.origin = f"http://127.0.0.1:{self.port}"
         self.service = service
-        csp = (f"default-src 'none'; script-src {service}; connect-src {service}; style-src 'self'; "
-               "img-src 'self'; base-uri 'none'; form-action 'none'")
+        csp = (
+            f"default-src 'none'; script-src {service}; connect-src {service}; style-src 'self'; "
+            "img-src 'self'; base-uri 'none'; form-action 'none'"
+        )
 
         class Handler(SimpleHTTPRequestHandler):
             def end_headers(self):
@@ -63,12 +74,15 @@ class HostSite:
 def host_page(folder: Path, service: str, lang_attr: str = "", html_lang: str = "en") -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "favicon.ico").write_bytes(b"")
-    (folder / "index.html").write_text(f"""<!doctype html>
+    (folder / "index.html").write_text(
+        f"""<!doctype html>
 <html lang="{html_lang}"><head><meta charset="utf-8"><title>Host site</title></head>
 <body><main><h1>A clinic's own site</h1>
 <script src="{service}/widget/v1/poisk.js" defer></script>
 <poisk-search{lang_attr}></poisk-search>
-</main></body></html>""", encoding="utf-8")
+</main></body></html>""",
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -79,8 +93,11 @@ def widget_setup(tmp_path_factory):
     shutil.copytree(CONTENT, site)
     evil = site / "user" / "pages" / "02.news" / "98.2024-01-01-hostile" / "item.en.md"
     evil.parent.mkdir()
-    evil.write_text(f"---\ntitle: '{HOSTILE_TITLE}'\ndate: '01-01-2024 10:00'\n---\n"
-                    "Zanzibarite <script>window.__pwned=2</script> text.\n", encoding="utf-8")
+    evil.write_text(
+        f"---\ntitle: '{HOSTILE_TITLE}'\ndate: '01-01-2024 10:00'\n---\n"
+        "Zanzibarite <script>window.__pwned=2</script> text.\n",
+        encoding="utf-8",
+    )
     allowed_port = free_port()
     allowed_folder, blocked_folder = tmp / "allowed", tmp / "blocked"
     env = {"POISK_ALLOWED_ORIGINS": f"http://127.0.0.1:{allowed_port}"}

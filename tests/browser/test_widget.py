@@ -38,7 +38,7 @@ def test_results_as_you_type_with_marks(page, widget_setup):
     # the interface follows <html lang="en"> of the host page
     assert page.locator(f"{WIDGET} [role=status]").inner_text().endswith(("result", "results"))
     links = page.locator(f"{WIDGET} a").evaluate_all("els => els.map(e => e.href)")
-    assert all(l.startswith(("http://", "https://")) for l in links)
+    assert all(link.startswith(("http://", "https://")) for link in links)
     assert page.console_errors == [], page.console_errors
 
 
@@ -76,7 +76,9 @@ def test_year_chips_narrow_the_results(page, widget_setup):
     page.wait_for_function(
         "y => { const dates = [...document.querySelector('poisk-search').shadowRoot.querySelectorAll('.date')];"
         " return dates.length > 0 && dates.every(d => d.textContent.startsWith(y)); }",
-        arg=year, timeout=10_000)
+        arg=year,
+        timeout=10_000,
+    )
     expect(chips.nth(1)).to_have_attribute("aria-pressed", "true", timeout=10_000)
 
 
@@ -85,15 +87,18 @@ def test_correction_notice(page, widget_setup):
     type_query(page, "vfvvjuhfabz")  # маммография on the Latin layout
     note = page.locator(f"{WIDGET} .note")
     note.wait_for(timeout=10_000)
-    page.wait_for_function("() => document.querySelector('poisk-search').shadowRoot.querySelector('.note').textContent.includes('«')")
+    page.wait_for_function(
+        "() => document.querySelector('poisk-search').shadowRoot.querySelector('.note').textContent.includes('«')"
+    )
     assert "маммография" in note.inner_text()
 
 
 def test_pages_lacking_a_word_are_marked_and_the_note_says_which(page, widget_setup):
     page.goto(widget_setup["allowed"].origin + "/index.html")
     type_query(page, "vaccination information")
-    page.wait_for_function("() => document.querySelector('poisk-search').shadowRoot.querySelector('.note .relaxed')",
-                           timeout=10_000)
+    page.wait_for_function(
+        "() => document.querySelector('poisk-search').shadowRoot.querySelector('.note .relaxed')", timeout=10_000
+    )
     assert "Also showing pages without “information”" in page.locator(f"{WIDGET} .note").inner_text()
     missing = page.locator(f"{WIDGET} .missing")
     assert missing.count() >= 1 and "information" in missing.first.inner_text()
@@ -102,7 +107,9 @@ def test_pages_lacking_a_word_are_marked_and_the_note_says_which(page, widget_se
 def test_empty_state(page, widget_setup):
     page.goto(widget_setup["allowed"].origin + "/index.html")
     type_query(page, "qqqzzzxxx")
-    page.wait_for_function("() => document.querySelector('poisk-search').shadowRoot.querySelector('.note').textContent.length > 0")
+    page.wait_for_function(
+        "() => document.querySelector('poisk-search').shadowRoot.querySelector('.note').textContent.length > 0"
+    )
     assert "No results" in page.locator(f"{WIDGET} .note").inner_text()
 
 
@@ -119,20 +126,27 @@ def test_hostile_title_renders_as_text(page, widget_setup):
 def test_disallowed_origin_gets_no_results_and_is_told(page, widget_setup):
     page.goto(widget_setup["blocked"].origin + "/index.html")
     type_query(page, "гематология")
-    page.wait_for_function("() => document.querySelector('poisk-search').shadowRoot.querySelector('.note').textContent.length > 0",
-                           timeout=10_000)
+    page.wait_for_function(
+        "() => document.querySelector('poisk-search').shadowRoot.querySelector('.note').textContent.length > 0",
+        timeout=10_000,
+    )
     assert page.locator(f"{WIDGET} li[role=option]").count() == 0
     assert "недоступен" in page.locator(f"{WIDGET} .note").inner_text()  # lang="ru" on the element
 
 
 def run_axe(page):
     page.add_script_tag(path=str(AXE))
-    return page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                         ".map(v => ({id: v.id, nodes: v.nodes.map(n => n.target)}))")
+    return page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, nodes: v.nodes.map(n => n.target)}))"
+    )
 
 
-@pytest.mark.parametrize("query", ["гематология", "vaccination information", "qqqzzzxxx", None],
-                         ids=["results", "relaxed", "empty", "closed"])
+@pytest.mark.parametrize(
+    "query",
+    ["гематология", "vaccination information", "qqqzzzxxx", None],
+    ids=["results", "relaxed", "empty", "closed"],
+)
 def test_axe_finds_no_violations(browser, widget_setup, query):
     context = browser.new_context(bypass_csp=True)  # only so that the test can inject axe
     page = context.new_page()
@@ -140,8 +154,10 @@ def test_axe_finds_no_violations(browser, widget_setup, query):
     page.locator(f"{WIDGET} input").wait_for()
     if query:
         type_query(page, query)
-        page.wait_for_function("() => document.querySelector('poisk-search').shadowRoot.querySelector('[role=status]').textContent.match(/\\d|No/)",
-                               timeout=10_000)
+        page.wait_for_function(
+            "() => document.querySelector('poisk-search').shadowRoot.querySelector('[role=status]').textContent.match(/\\d|No/)",
+            timeout=10_000,
+        )
     assert run_axe(page) == []
     context.close()
 
@@ -160,8 +176,11 @@ def test_the_embed_snippet_works_on_another_origin_in_each_language(browser, wid
     assert 'integrity="sha384-' in snippet and f'lang="{lang}"' in snippet
     folder = host.folder / f"embed-{lang}"
     folder.mkdir(exist_ok=True)
-    (folder / "index.html").write_text(f"<!doctype html><html><head><meta charset=utf-8><title>Host</title></head>"
-                                       f"<body><main><h1>Host page</h1>{snippet}</main></body></html>", encoding="utf-8")
+    (folder / "index.html").write_text(
+        f"<!doctype html><html><head><meta charset=utf-8><title>Host</title></head>"
+        f"<body><main><h1>Host page</h1>{snippet}</main></body></html>",
+        encoding="utf-8",
+    )
     context = browser.new_context(viewport={"width": 700, "height": 800})
     page = context.new_page()
     page.goto(f"{host.origin}/embed-{lang}/index.html")
@@ -181,7 +200,7 @@ def test_script_is_small_and_cacheable(widget_setup):
         body = r.read()
         assert len(body) < 20 * 1024
         assert "immutable" in r.headers["Cache-Control"] and r.headers["Content-Type"].startswith("text/javascript")
-    assert b"eval(" not in body and b"innerHTML" not in body and b"credentials: \"omit\"" in body
+    assert b"eval(" not in body and b"innerHTML" not in body and b'credentials: "omit"' in body
 
 
 def test_visitor_walk_through_suggestion_year_translation(page, widget_setup):
@@ -195,7 +214,8 @@ def test_visitor_walk_through_suggestion_year_translation(page, widget_setup):
     assert picked.startswith("вакцин")
     chip.click()
     page.wait_for_function(
-        "q => document.querySelector('poisk-search').shadowRoot.querySelector('input').value === q", arg=picked)
+        "q => document.querySelector('poisk-search').shadowRoot.querySelector('input').value === q", arg=picked
+    )
     page.locator(f"{WIDGET} li[role=option]").first.wait_for(timeout=10_000)
     years = page.locator(f"{WIDGET} .years:not(.suggestions) button")
     years.nth(1).wait_for(timeout=10_000)
@@ -203,7 +223,10 @@ def test_visitor_walk_through_suggestion_year_translation(page, widget_setup):
     years.nth(1).click()
     page.wait_for_function(
         "y => { const d = [...document.querySelector('poisk-search').shadowRoot.querySelectorAll('.date')];"
-        " return d.length && d.every(x => x.textContent.startsWith(y)); }", arg=year, timeout=10_000)
+        " return d.length && d.every(x => x.textContent.startsWith(y)); }",
+        arg=year,
+        timeout=10_000,
+    )
     translation = page.locator(f"{WIDGET} li[role=option] .also .lang").first
     lang = translation.get_attribute("lang")
     with page.expect_navigation():

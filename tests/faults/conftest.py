@@ -32,8 +32,10 @@ MOUNTABLE = can_mount()
 needs_mount = pytest.mark.skipif(not MOUNTABLE, reason="mounting a tmpfs needs root with CAP_SYS_ADMIN")
 # Root passes every permission check: the service is run without the capabilities that let it.
 UNPRIVILEGED = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--")
-needs_setpriv = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"),
-                                   reason="dropping root's permission overrides needs root and setpriv")
+needs_setpriv = pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("setpriv"),
+    reason="dropping root's permission overrides needs root and setpriv",
+)
 
 
 class SmallDisk:
@@ -95,8 +97,14 @@ def edit(site: Path, word: str, page: str = "03.about/default.ru.md") -> None:
 
 def poisk(*args: str, prefix: tuple = (), timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the ``poisk`` command line as a site owner would."""
-    return subprocess.run([*prefix, sys.executable, "-m", "web.cli", *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "web.cli", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+    )
 
 
 def one_line_error(result: subprocess.CompletedProcess) -> str:

@@ -25,9 +25,13 @@ def test_a_second_writer_says_whom_it_waits_for(site, tmp_path):
     index = tmp_path / "index"
     assert poisk("index", "--content", str(site), "--index", str(index)).returncode == 0
     with writer_lock(index):
-        proc = subprocess.Popen([sys.executable, "-m", "web.cli", "index", "--content", str(site), "--index",
-                                 str(index)], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
-                                stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "web.cli", "index", "--content", str(site), "--index", str(index)],
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         time.sleep(3)
         assert proc.poll() is None  # it waits for the lock ...
     _, err = proc.communicate(timeout=60)

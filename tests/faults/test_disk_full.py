@@ -24,34 +24,36 @@ def metric(server: LiveServer, name: str) -> float:
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_full_disk_is_reported_and_indexing_resumes_when_space_is_freed(site, tmp_path, workers):
-    with small_disk(tmp_path / "disk") as disk:
-        with LiveServer(site, disk.path / "index", "--watch", "--workers", workers) as server:
-            server.wait_ready()
-            assert server.total("клиника") > 0
-            disk.fill()
-            edit(site, "Барабулька")  # an editor saves a page: the update cannot be written
+    with (
+        small_disk(tmp_path / "disk") as disk,
+        LiveServer(site, disk.path / "index", "--watch", "--workers", workers) as server,
+    ):
+        server.wait_ready()
+        assert server.total("клиника") > 0
+        disk.fill()
+        edit(site, "Барабулька")  # an editor saves a page: the update cannot be written
 
-            def degraded():
-                status, body = server.get("/healthz")
-                return status == 503 and body["status"] == "degraded" and "no space left" in body["reason"]
+        def degraded():
+            status, body = server.get("/healthz")
+            return status == 503 and body["status"] == "degraded" and "no space left" in body["reason"]
 
-            server.wait_for(degraded, timeout=10)
-            _, body = server.get("/healthz")
-            assert body["indexer"]["state"] == "failing"
-            assert metric(server, "poisk_indexer_failing") == 1
-            assert server.total("клиника") > 0  # searches are answered from the last good index meanwhile
-            assert server.total("барабулька", correct=0) == 0
-            time.sleep(2)  # the indexer keeps trying (and keeps failing) without dying
-            assert degraded() and server.proc.poll() is None
+        server.wait_for(degraded, timeout=10)
+        _, body = server.get("/healthz")
+        assert body["indexer"]["state"] == "failing"
+        assert metric(server, "poisk_indexer_failing") == 1
+        assert server.total("клиника") > 0  # searches are answered from the last good index meanwhile
+        assert server.total("барабулька", correct=0) == 0
+        time.sleep(2)  # the indexer keeps trying (and keeps failing) without dying
+        assert degraded() and server.proc.poll() is None
 
-            disk.free()
-            took = server.wait_for(lambda: server.total("барабулька", correct=0) == 1, timeout=5)
-            print(f"searchable {took:.2f} s after the space was freed")
-            server.wait_for(lambda: server.get("/healthz")[0] == 200, timeout=5)
-            assert metric(server, "poisk_indexer_failing") == 0
+        disk.free()
+        took = server.wait_for(lambda: server.total("барабулька", correct=0) == 1, timeout=5)
+        print(f"searchable {took:.2f} s after the space was freed")
+        server.wait_for(lambda: server.get("/healthz")[0] == 200, timeout=5)
+        assert metric(server, "poisk_indexer_failing") == 0
 
-            edit(site, "Ставридка", "02.news/01.2018-02-12-new-ct-scanner/item.ru.md")  # and it goes on
-            server.wait_for(lambda: server.total("ставридка", correct=0) == 1, timeout=5)
+        edit(site, "Ставридка", "02.news/01.2018-02-12-new-ct-scanner/item.ru.md")  # and it goes on
+        server.wait_for(lambda: server.total("ставридка", correct=0) == 1, timeout=5)
 
 
 def test_poisk_index_on_a_full_disk_says_so_in_one_line(site, tmp_path):

@@ -34,8 +34,13 @@ WRITER = textwrap.dedent("""
 
 def writer(site, root, seconds: float) -> subprocess.Popen:
     """Another process committing one update after another."""
-    return subprocess.Popen([sys.executable, "-c", WRITER, str(site), str(root), str(seconds)], cwd=REPO,
-                            env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(site), str(root), str(seconds)],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_checks_never_judge_a_writers_index_damaged(site, tmp_path):

@@ -38,7 +38,9 @@ def render() -> str:
         words = [t.text for t in word_tokenizer()(paragraph, mode="query")][:MAX_WORDS]
         for word in words:
             family = _keys(page.lang, word, "family") if page.lang in FAMILY_LANGUAGES else "-"
-            out.append("\t".join([word, _keys(page.lang, word), family, _keys(None, word, "code"), _keys(None, word, "cross")]))
+            out.append(
+                "\t".join([word, _keys(page.lang, word), family, _keys(None, word, "code"), _keys(None, word, "cross")])
+            )
     return "\n".join(out) + "\n"
 
 

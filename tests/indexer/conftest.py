@@ -1,7 +1,6 @@
 """Fixtures for the indexer tests: small Grav sites built in tmp_path."""
 
 import pytest
-
 from grav_testkit import DEFAULT_SYSTEM, GravSite
 
 

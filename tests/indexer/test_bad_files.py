@@ -1,13 +1,12 @@
 """Files the indexer cannot use are skipped with a message naming the file and why; the rest is indexed."""
 
 import pytest
+from grav_testkit import page_text
 
 import indexer.frontmatter_yaml
 import indexer.pages
 from indexer.errors import ContentError
 from indexer.pages import read_page
-
-from grav_testkit import page_text
 
 GOOD = "02.news/01.good/item.en.md"
 BAD = "02.news/02.bad/item.en.md"
@@ -137,9 +136,9 @@ def test_html_comments_twig_and_shortcodes_stay_out_of_the_text(grav):
     body = (
         "<!-- editor note: do not publish the phone -->\n"
         "Visible <!-- inline secret --> words. {{ page.header.secret }} {% set x = 'twig' %}\n\n"
-        "[safe-email autolink=\"true\"]office@example.org[/safe-email]\n\n"
+        '[safe-email autolink="true"]office@example.org[/safe-email]\n\n'
         "[plugin:page-inject](/home/_reminders)\n\n"
-        "<div class=\"box\"><b>Boxed</b> text</div>\n\n"
+        '<div class="box"><b>Boxed</b> text</div>\n\n'
         "<script>var leaked = 1;</script>\n"
     )
     report, docs = index_with_bad_file(grav, page_text("title: Markup", body))
@@ -148,7 +147,18 @@ def test_html_comments_twig_and_shortcodes_stay_out_of_the_text(grav):
     assert "Visible words." in text
     assert "office@example.org" in text
     assert "Boxed text" in text
-    for leak in ("editor note", "inline secret", "secret", "twig", "{{", "{%", "safe-email", "page-inject", "<", "leaked"):
+    for leak in (
+        "editor note",
+        "inline secret",
+        "secret",
+        "twig",
+        "{{",
+        "{%",
+        "safe-email",
+        "page-inject",
+        "<",
+        "leaked",
+    ):
         assert leak not in text, leak
 
 
@@ -158,13 +168,13 @@ def test_html_block_with_blank_line_and_indented_cells(grav):
         "Intro.\n\n"
         "<table>\n"
         "    <tr>\n"
-        "        <td width=\"50%\">First cell</td>\n"
+        '        <td width="50%">First cell</td>\n'
         "        \n"
-        "        <td width=\"50%\">Second cell</td>\n"
+        '        <td width="50%">Second cell</td>\n'
         "    </tr>\n"
         "</table>\n"
     )
-    report, docs = index_with_bad_file(grav, page_text("title: Table", body))
+    _report, docs = index_with_bad_file(grav, page_text("title: Table", body))
     text = docs[BAD]["body"]
     assert "First cell" in text and "Second cell" in text
     assert "<td" not in text and "width=" not in text and "</tr>" not in text
@@ -183,8 +193,14 @@ def test_markup_never_reaches_a_title(grav):
 
 @pytest.mark.parametrize(
     "body",
-    ["[" * 100_000, "".join("  " * i + "- x\n" for i in range(2000)), ">" * 50_000, "<div>\n" * 20_000,
-     "*a" * 50_000, "`" * 50_000],
+    [
+        "[" * 100_000,
+        "".join("  " * i + "- x\n" for i in range(2000)),
+        ">" * 50_000,
+        "<div>\n" * 20_000,
+        "*a" * 50_000,
+        "`" * 50_000,
+    ],
     ids=["brackets", "nested-list", "quotes", "unclosed-divs", "emphasis", "backticks"],
 )
 def test_pathological_markdown_is_read_within_budget(grav, body):

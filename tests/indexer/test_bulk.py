@@ -13,10 +13,10 @@ from whoosh import index as windex
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from indexer import bulk
-from indexer.site import Site
-from indexer.headers import FolderHeaders as SlugCache
-from indexer.sync import _read, reindex, Report
 from indexer.documents import to_document
+from indexer.headers import FolderHeaders as SlugCache
+from indexer.site import Site
+from indexer.sync import Report, _read, reindex
 from indexer.walk import page_files
 from search import hot, postings, store
 from search.analysis.indexing import IndexingFrequency, IndexingPositions
@@ -48,10 +48,13 @@ def _contents(ix) -> dict:
     """Every posting (by page path), field length, stored field and column value of an index."""
     with ix.reader() as r:
         path_of = {d: f["path"] for d, f in r.iter_docs()}
-        postings = {term: sorted(found) for term, found in
-                    _each_posting(r, path_of, lambda m: (m.weight(), m.value())).items()}
+        postings = {
+            term: sorted(found) for term, found in _each_posting(r, path_of, lambda m: (m.weight(), m.value())).items()
+        }
         # (Whoosh reads an absent length as None from a segment with the field's length column, 0 from one without.)
-        lengths = {(fn, path_of[d]): r.doc_field_length(d, fn) or 0 for fn in r.schema.scorable_names() for d in path_of}
+        lengths = {
+            (fn, path_of[d]): r.doc_field_length(d, fn) or 0 for fn in r.schema.scorable_names() for d in path_of
+        }
         stored = {f["path"]: f for _, f in r.iter_docs()}
         columns = {}
         for fieldname, fieldobj in r.schema.items():
@@ -68,14 +71,19 @@ def _block_statistics(ix) -> dict:
         path_of = {d: f["path"] for d, f in r.iter_docs()}
         blocks = _each_posting(r, path_of, lambda m: (m.block_max_weight(), m.block_min_length(), m.block_max_length()))
         infos = {term: r.term_info(*term) for term in blocks}
-    return {term: ((info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight()),
-                   blocks[term]) for term, info in infos.items()}
+    return {
+        term: (
+            (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight()),
+            blocks[term],
+        )
+        for term, info in infos.items()
+    }
 
 
 def _plain_schema():
     """Our schema as plain Whoosh runs it: composed analysers, Whoosh's own formats."""
     schema = build_schema()
-    for name, field in schema.items():
+    for _name, field in schema.items():
         if isinstance(field.format, (IndexingPositions, IndexingFrequency)):
             field.analyzer = CompositeAnalyzer(*field.analyzer.items)
             plain = formats.Positions if isinstance(field.format, formats.Positions) else formats.Frequency
@@ -154,11 +162,13 @@ def test_postings_written_a_few_at_a_time_are_the_same(tmp_path, corpus_docs, mo
 # Builds in processes are started by fork(), which Poisk does only from a process without threads;
 # the test session has some (the browser tests' server and driver), so these run in a fresh one.
 
+
 def _isolated(scenario: str, *args) -> None:
     """Run ``scenario(*args)`` of this module in a new Python process, which must succeed."""
     code = f"import sys; from tests.indexer.test_bulk import {scenario}; {scenario}(*sys.argv[1:])"
-    done = subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=REPO, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-3000:]
 
 
@@ -268,7 +278,7 @@ def test_hot_positions_are_whooshs_and_find_the_same_phrases(tmp_path, corpus_do
         assert len(positional) > 300
         fmt = ix.schema["body_ru"].format
         for fieldname, text in positional:
-            ids, _, counts, flat = arrays.positions(fieldname, text)
+            _ids, _, counts, flat = arrays.positions(fieldname, text)
             m = segment_reader.postings(fieldname, text)
             expected = []
             while m.is_active():
@@ -278,7 +288,9 @@ def test_hot_positions_are_whooshs_and_find_the_same_phrases(tmp_path, corpus_do
             assert [g.tolist() for g in got] == expected
         # Phrases of common words: the same documents from the hot file as from the blocks.
         common = [t for f, t in positional if f == "body_ru"][:25]
-        phrases = [[[a], [b]] for a in common[:5] for b in common] + [[[a], [b, c]] for a, b, c in zip(common, common[1:], common[2:])]
+        phrases = [[[a], [b]] for a in common[:5] for b in common] + [
+            [[a], [b, c]] for a, b, c in zip(common, common[1:], common[2:])
+        ]
         postings.clear_cache()
         with_hot = [phrase_documents(segment_reader, "body_ru", steps, fmt) for steps in phrases]
         postings.clear_cache()

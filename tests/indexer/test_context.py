@@ -9,10 +9,14 @@ def search(grav, q, lang="en"):
 
 def build(grav):
     grav.write("06.branches/default.en.md", "", header={"title": "Branches"})
-    grav.write("06.branches/astana/default.en.md", "Address: Kerey and Zhanibek khans street 5.",
-               header={"title": "Contacts Astana"})
-    grav.write("06.branches/karaganda/default.en.md", "Address: Erubaev street 10.",
-               header={"title": "Contacts Karaganda"})
+    grav.write(
+        "06.branches/astana/default.en.md",
+        "Address: Kerey and Zhanibek khans street 5.",
+        header={"title": "Contacts Astana"},
+    )
+    grav.write(
+        "06.branches/karaganda/default.en.md", "Address: Erubaev street 10.", header={"title": "Contacts Karaganda"}
+    )
     grav.write("05.contracts/default.en.md", "", header={"title": "Contracts"})
     grav.write("05.contracts/offer/default.en.md", "Terms of service.", header={"title": "Public Offer Agreement"})
     grav.write("05.contracts/draft/default.en.md", "Not yet.", header={"title": "Secret tender", "published": False})
@@ -21,8 +25,11 @@ def build(grav):
 
 def test_pages_are_found_by_their_sections_title(grav):
     build(grav)
-    assert set(search(grav, "branches")) == {"06.branches/default.en.md", "06.branches/astana/default.en.md",
-                                             "06.branches/karaganda/default.en.md"}
+    assert set(search(grav, "branches")) == {
+        "06.branches/default.en.md",
+        "06.branches/astana/default.en.md",
+        "06.branches/karaganda/default.en.md",
+    }
     assert search(grav, "branches")[0] == "06.branches/default.en.md"  # the page named so, first
 
 

@@ -8,12 +8,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from grav_testkit import read_documents
 
 from indexer.pages import read_page
 from indexer.site import Site
 from indexer.sync import reindex
-
-from grav_testkit import read_documents
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "hemcenter-kz"
 PAGES = CORPUS / "user" / "pages"
@@ -143,7 +142,9 @@ def test_default_language_pages_have_the_kk_prefix(docs):
         d["url"] for d in kk if not d["url"].startswith("/kk")
     ]
     for lang in ("ru", "en"):
-        assert all(d["url"] == f"/{lang}" or d["url"].startswith(f"/{lang}/") for d in docs.values() if d["lang"] == lang)
+        assert all(
+            d["url"] == f"/{lang}" or d["url"].startswith(f"/{lang}/") for d in docs.values() if d["lang"] == lang
+        )
 
 
 def test_home_page_is_the_language_root(site, docs):
@@ -155,7 +156,9 @@ def test_home_page_is_the_language_root(site, docs):
     assert docs["lms-home/page.md"]["url"] == "/kk/lms-home"
 
 
-@pytest.mark.parametrize("rel", ["footer/default.md", "lms-home/page.md", "sidebar/default.md", "headerimage/default.md"])
+@pytest.mark.parametrize(
+    "rel", ["footer/default.md", "lms-home/page.md", "sidebar/default.md", "headerimage/default.md"]
+)
 def test_files_without_language_suffix_take_the_site_default(site, docs, rel):
     page = read(site, rel)
     assert page.lang == "kk"

@@ -54,9 +54,15 @@ def test_a_crash_at_any_step_of_the_switch_leaves_a_complete_index(site, tmp_pat
     if step == "fsync_tree":
         monkeypatch.setattr(store, "fsync_tree", crash)
     elif step == "replace_generation":
-        monkeypatch.setattr(store.os, "replace", lambda a, b: crash() if str(a).endswith(".tmp") and "gen-" in str(a) else real_replace(a, b))
+        monkeypatch.setattr(
+            store.os,
+            "replace",
+            lambda a, b: crash() if str(a).endswith(".tmp") and "gen-" in str(a) else real_replace(a, b),
+        )
     elif step == "pointer":
-        monkeypatch.setattr(store, "write_atomic", lambda p, t: crash() if p.name == store.POINTER_FILE else real_write_atomic(p, t))
+        monkeypatch.setattr(
+            store, "write_atomic", lambda p, t: crash() if p.name == store.POINTER_FILE else real_write_atomic(p, t)
+        )
     else:
         monkeypatch.setattr(store, "cleanup", crash)
 

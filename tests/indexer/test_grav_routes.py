@@ -3,10 +3,10 @@
 import copy
 import unicodedata
 
+from grav_testkit import DEFAULT_SYSTEM
+
 from indexer.pages import read_page
 from indexer.routes import folder_slug
-
-from grav_testkit import DEFAULT_SYSTEM
 
 
 def urls(grav) -> dict[str, str]:

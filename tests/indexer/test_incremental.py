@@ -4,7 +4,6 @@ import copy
 import shutil
 
 import pytest
-
 from grav_testkit import DEFAULT_SYSTEM, page_text
 
 POST = "02.news/01.first-post/item.en.md"

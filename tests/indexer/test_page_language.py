@@ -1,12 +1,11 @@
 """The language of a page: the file name's suffix first, then the site default, detection last."""
 
 import pytest
+from grav_testkit import page_text, read_documents
 
 from indexer.pages import read_page
 from indexer.site import Site
 from indexer.sync import reindex
-
-from grav_testkit import page_text, read_documents
 
 KAZAKH = (
     "Гематология орталығы Қазақстан Республикасында қан аурулары бар науқастарға "

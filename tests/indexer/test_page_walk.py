@@ -2,9 +2,9 @@
 
 import os
 
-from indexer.walk import page_files
-
 from grav_testkit import page_text
+
+from indexer.walk import page_files
 
 PAGE = page_text("title: T", "Real page text.\n")
 

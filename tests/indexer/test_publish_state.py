@@ -5,12 +5,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from grav_testkit import page_text
 
 from indexer.documents import to_document
 from indexer.pages import read_page
 from search.schema import FOREVER
-
-from grav_testkit import page_text
 
 ALMATY = ZoneInfo("Asia/Almaty")
 
@@ -53,17 +52,25 @@ def test_odd_published_value_is_reported(grav):
     assert any("02.news/01.post/item.en.md" in w and "published" in w for w in page.warnings)
 
 
-@pytest.mark.parametrize("key, first, second", [
-    ("published", "false", "true"), ("published", "true", "true"), ("routable", "false", "true"),
-    ("publish_date", "'01-01-2030 10:00'", "'01-01-2020 10:00'"), ("unpublish_date", "'01-01-2020'", "'01-01-2040'"),
-])
+@pytest.mark.parametrize(
+    "key, first, second",
+    [
+        ("published", "false", "true"),
+        ("published", "true", "true"),
+        ("routable", "false", "true"),
+        ("publish_date", "'01-01-2030 10:00'", "'01-01-2020 10:00'"),
+        ("unpublish_date", "'01-01-2020'", "'01-01-2040'"),
+    ],
+)
 def test_a_visibility_key_given_twice_hides_the_page_and_names_file_and_key(grav, key, first, second):
     # An editor adds `published: false` at the top and leaves the old `published: true` below:
     # YAML keeps the last; which one was meant is not clear, so the page is hidden.
     page = read(grav, f"{key}: {first}\ntitle: Post\n{key}: {second}")
     assert page.published is False
-    assert any("02.news/01.post/item.en.md" in w and f"{key} is given twice (lines 2 and 4)" in w and "hidden" in w
-               for w in page.warnings), page.warnings
+    assert any(
+        "02.news/01.post/item.en.md" in w and f"{key} is given twice (lines 2 and 4)" in w and "hidden" in w
+        for w in page.warnings
+    ), page.warnings
 
 
 def test_other_keys_given_twice_are_warned_about(grav):
@@ -118,7 +125,9 @@ def test_unquoted_yaml_dates_in_the_header(grav):
 
 
 def test_publish_dates_off_in_the_site_ignores_them(make_grav):
-    grav = make_grav({"timezone": "UTC", "languages": {"supported": ["en"], "default_lang": "en"}, "pages": {"publish_dates": False}})
+    grav = make_grav(
+        {"timezone": "UTC", "languages": {"supported": ["en"], "default_lang": "en"}, "pages": {"publish_dates": False}}
+    )
     page = read(grav, "title: Post\npublish_date: '01-01-2099 10:00'\nunpublish_date: '01-01-2000 10:00'")
     assert page.publish_date is None and page.unpublish_date is None
     doc = to_document(page)
@@ -131,7 +140,9 @@ def test_unparseable_date_keeps_the_page_unpublished_with_a_warning(grav, caplog
         page = read(grav, f"title: Post\n{key}: 'next tuesday'")
     assert page.published is False
     assert any("02.news/01.post/item.en.md" in w and key in w for w in page.warnings)
-    assert any("02.news/01.post/item.en.md" in r.getMessage() and "next tuesday" in r.getMessage() for r in caplog.records)
+    assert any(
+        "02.news/01.post/item.en.md" in r.getMessage() and "next tuesday" in r.getMessage() for r in caplog.records
+    )
 
 
 def test_unparseable_publish_date_is_indexed_unpublished(grav):

@@ -104,8 +104,10 @@ def test_deploy_swap_is_followed(site, tmp_path):
         os.rename(user / "pages", user / "pages.old")
         os.rename(new, user / "pages")
 
-        seconds = server.wait_for(lambda: server.total("snarkwhistle", correct=0) == 1
-                                  and server.total("brillgrove", correct=0) == 0, timeout=WITHIN)
+        seconds = server.wait_for(
+            lambda: server.total("snarkwhistle", correct=0) == 1 and server.total("brillgrove", correct=0) == 0,
+            timeout=WITHIN,
+        )
         print(f"swapped-in pages searchable after {seconds:.2f} s")
         assert _healthy(server)["documents"] == documents - 1
 

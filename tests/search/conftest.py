@@ -1,6 +1,6 @@
 """Build tiny indexes of single-word documents for analysis and relevance tests."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,9 +12,19 @@ from search.service import SearchService
 
 def page(path: str, lang: str, text: str, title: str = "") -> Page:
     return Page(
-        path=path, folder=path.rsplit("/", 1)[0], lang=lang, lang_source="suffix", url="/" + path,
-        title=title, date=datetime(2020, 1, 1, tzinfo=timezone.utc), published=True, routable=True,
-        publish_date=None, unpublish_date=None, summary=text, body=text,
+        path=path,
+        folder=path.rsplit("/", 1)[0],
+        lang=lang,
+        lang_source="suffix",
+        url="/" + path,
+        title=title,
+        date=datetime(2020, 1, 1, tzinfo=UTC),
+        published=True,
+        routable=True,
+        publish_date=None,
+        unpublish_date=None,
+        summary=text,
+        body=text,
     )
 
 

@@ -59,18 +59,27 @@ def test_each_member_finds_its_own_group_only(groups, lexicon):
 def test_the_donor_day_group_holds_the_archive_wording_in_three_languages(groups):
     donor_day = group_with(groups, "World Blood Donor Day")
     # content/user/pages/02.news/04.2018-06-14-world-blood-donor-day and 35.2023-06-14-donor-day-record
-    for name in ("Всемирный день донора крови", "Всемирный день донора",
-                 "Дүниежүзілік қан донорлары күні", "Дүниежүзілік донор күні"):
+    for name in (
+        "Всемирный день донора крови",
+        "Всемирный день донора",
+        "Дүниежүзілік қан донорлары күні",
+        "Дүниежүзілік донор күні",
+    ):
         assert name in donor_day
 
 
-@pytest.mark.parametrize(("member", "others"), [
-    ("ASH", ["American Society of Hematology", "Американское общество гематологов"]),
-    ("UNICEF", ["ЮНИСЕФ"]),
-    ("Kazakhstan Society of Hematologists", ["Казахстанское общество врачей-гематологов",
-                                             "Қазақстан гематолог-дәрігерлер қоғамы"]),
-    ("Excellence in Healthcare", ["Отличник здравоохранения", "Денсаулық сақтау ісінің үздігі"]),
-])
+@pytest.mark.parametrize(
+    ("member", "others"),
+    [
+        ("ASH", ["American Society of Hematology", "Американское общество гематологов"]),
+        ("UNICEF", ["ЮНИСЕФ"]),
+        (
+            "Kazakhstan Society of Hematologists",
+            ["Казахстанское общество врачей-гематологов", "Қазақстан гематолог-дәрігерлер қоғамы"],
+        ),
+        ("Excellence in Healthcare", ["Отличник здравоохранения", "Денсаулық сақтау ісінің үздігі"]),
+    ],
+)
 def test_spot_checks(groups, member, others):
     group = group_with(groups, member)
     assert all(other in group for other in others)
@@ -81,12 +90,15 @@ def test_who_stays_in_synonyms_txt_alone(groups):
     assert [m for g in groups for m in g if _norm(m) in {"who", "воз", "всемирная организация здравоохранения"}] == []
 
 
-@pytest.mark.parametrize("typed", [
-    "Всемирного дня донора крови",          # ru genitive
-    "Во Всемирный день донора крови",       # ru, after a preposition
-    "Дүниежүзілік қан донорлары күнінде",  # kk locative
-    "world blood donor day",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Всемирного дня донора крови",  # ru genitive
+        "Во Всемирный день донора крови",  # ru, after a preposition
+        "Дүниежүзілік қан донорлары күнінде",  # kk locative
+        "world blood donor day",
+    ],
+)
 def test_an_inflected_name_finds_the_group(lexicon, typed):
     assert any("World Blood Donor Day" in g for g in lexicon.groups_of(typed))
 

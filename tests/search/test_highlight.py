@@ -44,7 +44,9 @@ def test_title_marks_and_escapes():
     assert marked_title('Центр "гематологии" <b>', "ru", terms("гематология")) == (
         "Центр &quot;<mark>гематологии</mark>&quot; &lt;b&gt;"
     )
-    assert marked_title('A "quoted" <b>title</b>', "en", terms("кровь")) == "A &quot;quoted&quot; &lt;b&gt;title&lt;/b&gt;"
+    assert (
+        marked_title('A "quoted" <b>title</b>', "en", terms("кровь")) == "A &quot;quoted&quot; &lt;b&gt;title&lt;/b&gt;"
+    )
 
 
 def test_plain_excerpt_cuts_at_a_word():

@@ -8,35 +8,84 @@ from search.kazakh_latin import is_kazakh_latin, to_kazakh_cyrillic
 
 # Informal ASCII: one Latin letter stands for several Kazakh ones; vowel harmony ranks.
 INFORMAL = [
-    ("Karagandy", "қарағанды"), ("Qaragandy", "қарағанды"), ("Shymkent", "шымкент"), ("oskemen", "өскемен"),
-    ("qazaqstan", "қазақстан"), ("kazakstan", "қазақстан"), ("Almaty", "алматы"), ("Taldykorgan", "талдықорған"),
-    ("Kyzylorda", "қызылорда"), ("Aktobe", "ақтөбе"), ("zhasushalar", "жасушалар"), ("densaulyk", "денсаулық"),
-    ("bala", "бала"), ("auru", "ауру"), ("emdeu", "емдеу"), ("kan", "қан"), ("qan", "қан"), ("tapsyru", "тапсыру"),
-    ("donor", "донор"), ("Zhezkazgan", "жезқазған"), ("Semey", "семей"), ("Oral", "орал"), ("Atyrau", "атырау"),
-    ("Kokshetau", "көкшетау"), ("Pavlodar", "павлодар"), ("Ekibastuz", "екібастұз"), ("medisina", "медицина"),
-    ("dárigerler", "дәрігерлер"), ("kitap", "кітап"), ("kun", "күн"), ("Turkistan", "түркістан"),
-    ("Zhumys", "жұмыс"), ("Yesil", "есіл"),
+    ("Karagandy", "қарағанды"),
+    ("Qaragandy", "қарағанды"),
+    ("Shymkent", "шымкент"),
+    ("oskemen", "өскемен"),
+    ("qazaqstan", "қазақстан"),
+    ("kazakstan", "қазақстан"),
+    ("Almaty", "алматы"),
+    ("Taldykorgan", "талдықорған"),
+    ("Kyzylorda", "қызылорда"),
+    ("Aktobe", "ақтөбе"),
+    ("zhasushalar", "жасушалар"),
+    ("densaulyk", "денсаулық"),
+    ("bala", "бала"),
+    ("auru", "ауру"),
+    ("emdeu", "емдеу"),
+    ("kan", "қан"),
+    ("qan", "қан"),
+    ("tapsyru", "тапсыру"),
+    ("donor", "донор"),
+    ("Zhezkazgan", "жезқазған"),
+    ("Semey", "семей"),
+    ("Oral", "орал"),
+    ("Atyrau", "атырау"),
+    ("Kokshetau", "көкшетау"),
+    ("Pavlodar", "павлодар"),
+    ("Ekibastuz", "екібастұз"),
+    ("medisina", "медицина"),
+    ("dárigerler", "дәрігерлер"),
+    ("kitap", "кітап"),
+    ("kun", "күн"),
+    ("Turkistan", "түркістан"),
+    ("Zhumys", "жұмыс"),
+    ("Yesil", "есіл"),
 ]
 # Kazakh endings typed in Latin.
 INFLECTED = [
-    ("Qaragandyda", "қарағандыда"), ("Almatyda", "алматыда"), ("Astanada", "астанада"),
-    ("Shymkenttegi", "шымкенттегі"), ("oskemendegi", "өскемендегі"),
+    ("Qaragandyda", "қарағандыда"),
+    ("Almatyda", "алматыда"),
+    ("Astanada", "астанада"),
+    ("Shymkenttegi", "шымкенттегі"),
+    ("oskemendegi", "өскемендегі"),
 ]
 # The official alphabets: the word's marks settle its letters, so the spelling comes first.
 OFFICIAL = [
     # 2018, acute accents: ú=ү, u=ұ, ý=у, y=ы, i=і, ı=и/й.
-    ("Qaraǵandy", "қарағанды"), ("Óskemen", "өскемен"), ("Túrkistan", "түркістан"), ("Kókshetaý", "көкшетау"),
-    ("Aqtóbe", "ақтөбе"), ("Baıqońyr", "байқоңыр"), ("Respýblıkasy", "республикасы"), ("Jezqazǵan", "жезқазған"),
-    ("Atyraý", "атырау"), ("dárigerler", "дәрігерлер"), ("Ýnıversıtet", "университет"), ("jańa", "жаңа"),
+    ("Qaraǵandy", "қарағанды"),
+    ("Óskemen", "өскемен"),
+    ("Túrkistan", "түркістан"),
+    ("Kókshetaý", "көкшетау"),
+    ("Aqtóbe", "ақтөбе"),
+    ("Baıqońyr", "байқоңыр"),
+    ("Respýblıkasy", "республикасы"),
+    ("Jezqazǵan", "жезқазған"),
+    ("Atyraý", "атырау"),
+    ("dárigerler", "дәрігерлер"),
+    ("Ýnıversıtet", "университет"),
+    ("jańa", "жаңа"),
     ("Suńqar", "сұңқар"),
     # 2021, umlauts: ü=ү, ū=ұ, u=у, y=ы, ı=і, ş=ш.
-    ("Qarağandy", "қарағанды"), ("Öskemen", "өскемен"), ("Türkıstan", "түркістан"), ("Kökşetau", "көкшетау"),
-    ("Aqtöbe", "ақтөбе"), ("Şymkent", "шымкент"), ("Ekıbastūz", "екібастұз"), ("Jezqazğan", "жезқазған"),
+    ("Qarağandy", "қарағанды"),
+    ("Öskemen", "өскемен"),
+    ("Türkıstan", "түркістан"),
+    ("Kökşetau", "көкшетау"),
+    ("Aqtöbe", "ақтөбе"),
+    ("Şymkent", "шымкент"),
+    ("Ekıbastūz", "екібастұз"),
+    ("Jezqazğan", "жезқазған"),
     # 2017, apostrophes: u'=ү, y'=ұ, s'=ш, i'=и/й.
-    ("Qarag'andy", "қарағанды"), ("O'skemen", "өскемен"), ("S'ymkent", "шымкент"), ("Tu'rkistan", "түркістан"),
-    ("Ekibasty'z", "екібастұз"), ("Ko'ks'etau", "көкшетау"), ("Respubli'kasy", "республикасы"),
+    ("Qarag'andy", "қарағанды"),
+    ("O'skemen", "өскемен"),
+    ("S'ymkent", "шымкент"),
+    ("Tu'rkistan", "түркістан"),
+    ("Ekibasty'z", "екібастұз"),
+    ("Ko'ks'etau", "көкшетау"),
+    ("Respubli'kasy", "республикасы"),
     # Turkish-style typing: ı=ы, i=і.
-    ("Türkistan", "түркістан"), ("Qarağandı", "қарағанды"),
+    ("Türkistan", "түркістан"),
+    ("Qarağandı", "қарағанды"),
 ]
 
 
@@ -50,8 +99,10 @@ def test_official_alphabet_words_come_out_first(typed, expected):
     assert to_kazakh_cyrillic(typed)[0] == expected
 
 
-@pytest.mark.parametrize(("typed", "expected"), [("Karagandy", "қарағанды"), ("oskemen", "өскемен"),
-                                                 ("kazakstan", "қазақстан"), ("Qaragandyda", "қарағандыда")])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("Karagandy", "қарағанды"), ("oskemen", "өскемен"), ("kazakstan", "қазақстан"), ("Qaragandyda", "қарағандыда")],
+)
 def test_harmonic_words_come_out_first(typed, expected):
     assert to_kazakh_cyrillic(typed)[0] == expected
 
@@ -82,8 +133,9 @@ def test_candidates_are_lower_case_cyrillic():
             assert all("\u0400" <= ch <= "\u04ff" for ch in candidate), candidate
 
 
-@pytest.mark.parametrize("word", ["Қарағанды", "алматы", "Almaty2020", "2020", "qazaq.", "qazaq qan", "", "-", "'",
-                                  "Almatyа"])  # the last ends in a Cyrillic а
+@pytest.mark.parametrize(
+    "word", ["Қарағанды", "алматы", "Almaty2020", "2020", "qazaq.", "qazaq qan", "", "-", "'", "Almatyа"]
+)  # the last ends in a Cyrillic а
 def test_words_that_are_not_latin_letters_give_nothing(word):
     assert to_kazakh_cyrillic(word) == ()
     assert not is_kazakh_latin(word)
@@ -123,13 +175,31 @@ def test_conversions_are_memoized():
     assert to_kazakh_cyrillic.cache_info().maxsize == 65536
 
 
-@pytest.mark.parametrize("word", ["Qaraǵandy", "Óskemen", "Kókshetaý", "Baıqońyr", "Qarağandy", "Şymkent", "ÖSKEMEN",
-                                  "Ekıbastūz", "jańa", "Qarag'andy", "O'skemen", "Ko'ks'etau", "İle"])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "Qaraǵandy",
+        "Óskemen",
+        "Kókshetaý",
+        "Baıqońyr",
+        "Qarağandy",
+        "Şymkent",
+        "ÖSKEMEN",
+        "Ekıbastūz",
+        "jańa",
+        "Qarag'andy",
+        "O'skemen",
+        "Ko'ks'etau",
+        "İle",
+    ],
+)
 def test_words_with_kazakh_latin_letters_are_kazakh(word):
     assert is_kazakh_latin(word)
 
 
-@pytest.mark.parametrize("word", ["qazaqstan", "Qazaqstan", "Almaty", "Karagandy", "hospital", "don't", "it's",
-                                  "Kazakhstan's", "we'll", "café"])
+@pytest.mark.parametrize(
+    "word",
+    ["qazaqstan", "Qazaqstan", "Almaty", "Karagandy", "hospital", "don't", "it's", "Kazakhstan's", "we'll", "café"],
+)
 def test_plain_latin_and_english_words_are_not(word):
     assert not is_kazakh_latin(word)

@@ -77,7 +77,7 @@ def test_the_snippet_lexicon_starts_afresh_past_its_limit_and_still_marks_the_sa
     wanted = frozenset(("exact", k) for w in sought for k in highlight.word_keys(w, "ru", "exact"))
     big = highlight.Lexicon("ru", limit=100_000).matched(text_words, wanted)
     assert set(sought) <= big
-    for chunk in (sorted(text_words)[i:i + 30] for i in range(0, len(text_words), 30)):
+    for chunk in (sorted(text_words)[i : i + 30] for i in range(0, len(text_words), 30)):
         assert lexicon.matched(set(chunk), wanted) == big & set(chunk)
         assert len(lexicon._known) <= 40
 
@@ -101,7 +101,6 @@ def test_kept_postings_stay_within_their_byte_budget(monkeypatch, content_index)
     finally:
         postings.clear_cache()
         ix.close()
-
 
 
 def test_translations_and_copies_are_every_live_page_with_the_same_folder_or_text(tmp_path):

@@ -20,8 +20,15 @@ def test_the_site_name_is_known_in_every_language_and_form():
 
 
 def test_the_section_page_named_by_the_query_outranks_news_that_mention_it(tiny_index):
-    news = [(f"02.news/n{i}/item.ru.md", "ru", f"Филиалы центра гематологии работают, новость {i}. Филиалы открыты.",
-             f"Филиалы центра гематологии: новость {i}") for i in range(4)]
+    news = [
+        (
+            f"02.news/n{i}/item.ru.md",
+            "ru",
+            f"Филиалы центра гематологии работают, новость {i}. Филиалы открыты.",
+            f"Филиалы центра гематологии: новость {i}",
+        )
+        for i in range(4)
+    ]
     service = tiny_index(news + [("06.branches/default.ru.md", "ru", "Астана, Караганда.", "Филиалы")])
     meta_path = store.current(service.index_dir)
     store.write_meta(meta_path, {"timezone": "UTC", "site_titles": {"ru": "Центр гематологии"}})

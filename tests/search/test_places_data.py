@@ -9,11 +9,23 @@ import pytest
 PLACES = Path(__file__).resolve().parents[2] / "search" / "data" / "places.tsv"
 HEADER = ["kind", "ru", "kk", "en", "latin", "other"]
 REGIONS = {  # the 17 oblystar, 2022 onwards, by their ru column
-    "область Абай", "Акмолинская область", "Актюбинская область", "Алматинская область",
-    "Атырауская область", "Восточно-Казахстанская область", "Жамбылская область", "область Жетысу",
-    "Западно-Казахстанская область", "Карагандинская область", "Костанайская область",
-    "Кызылординская область", "Мангистауская область", "Павлодарская область",
-    "Северо-Казахстанская область", "Туркестанская область", "область Улытау",
+    "область Абай",
+    "Акмолинская область",
+    "Актюбинская область",
+    "Алматинская область",
+    "Атырауская область",
+    "Восточно-Казахстанская область",
+    "Жамбылская область",
+    "область Жетысу",
+    "Западно-Казахстанская область",
+    "Карагандинская область",
+    "Костанайская область",
+    "Кызылординская область",
+    "Мангистауская область",
+    "Павлодарская область",
+    "Северо-Казахстанская область",
+    "Туркестанская область",
+    "область Улытау",
 }
 REPUBLICAN_CITIES = {"Астана", "Алматы", "Шымкент"}
 
@@ -94,23 +106,26 @@ def test_all_regions_and_the_cities_of_republican_significance():
     regions = [row["ru"] for row in rows if row["kind"] == "region"]
     assert sorted(regions) == sorted(REGIONS)
     cities = {row["ru"] for row in rows if row["kind"] == "city"}
-    assert REPUBLICAN_CITIES <= cities
+    assert cities >= REPUBLICAN_CITIES
     assert len(cities) >= 40  # every town over 20,000 people: some sixty
 
 
-@pytest.mark.parametrize("names", [
-    {"Шымкент", "Чимкент", "Shymkent", "Chimkent"},
-    {"Атырау", "Гурьев", "Atyrau"},
-    {"Астана", "Нур-Султан", "Акмола", "Целиноград", "Nur-Sultan", "Akmola"},
-    {"Семей", "Семипалатинск", "Semey"},
-    {"Алматы", "Алма-Ата", "Alma-Ata"},
-    {"Усть-Каменогорск", "Өскемен", "Oskemen", "Óskemen"},
-    {"Уральск", "Орал", "Oral"},
-    {"Петропавловск", "Петропавл", "Petropavl"},
-    {"Конаев", "Капшагай", "Kapshagay"},
-    {"Туркестанская область", "Южно-Казахстанская область", "ЮКО"},
-    {"Восточно-Казахстанская область", "ВКО", "Шығыс Қазақстан облысы", "East Kazakhstan Region"},
-])
+@pytest.mark.parametrize(
+    "names",
+    [
+        {"Шымкент", "Чимкент", "Shymkent", "Chimkent"},
+        {"Атырау", "Гурьев", "Atyrau"},
+        {"Астана", "Нур-Султан", "Акмола", "Целиноград", "Nur-Sultan", "Akmola"},
+        {"Семей", "Семипалатинск", "Semey"},
+        {"Алматы", "Алма-Ата", "Alma-Ata"},
+        {"Усть-Каменогорск", "Өскемен", "Oskemen", "Óskemen"},
+        {"Уральск", "Орал", "Oral"},
+        {"Петропавловск", "Петропавл", "Petropavl"},
+        {"Конаев", "Капшагай", "Kapshagay"},
+        {"Туркестанская область", "Южно-Казахстанская область", "ЮКО"},
+        {"Восточно-Казахстанская область", "ВКО", "Шығыс Қазақстан облысы", "East Kazakhstan Region"},
+    ],
+)
 def test_names_visitors_treat_as_one_place_share_a_row(names):
     rows = {number: {_key(n) for column in HEADER[1:] for n in _names(row[column])} for number, row in _rows()}
     holding = {number for number, keys in rows.items() if keys & {_key(n) for n in names}}

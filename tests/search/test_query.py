@@ -38,7 +38,9 @@ def test_leading_or_is_ignored():
     assert parse("OR лейкоз").groups == [[Clause("лейкоз")]]
 
 
-@pytest.mark.parametrize("text", ["a*", "*", "*:*", "body:[a TO z]", "id:*", "published:false", "/re.*x/", "word~4", "((((a"])
+@pytest.mark.parametrize(
+    "text", ["a*", "*", "*:*", "body:[a TO z]", "id:*", "published:false", "/re.*x/", "word~4", "((((a"]
+)
 def test_engine_syntax_is_plain_text(text):
     q = to_whoosh(parse(text))
     if q is None:
@@ -46,7 +48,9 @@ def test_engine_syntax_is_plain_text(text):
     kinds = {type(x) for x in q.leaves()}
     assert kinds <= {wq.Term, wq.Phrase}, kinds
     fields = {x.fieldname for x in q.leaves()}
-    assert all(f.startswith(("title_", "body_", "family_")) or f in ("code", "cross", "cross_title") for f in fields), fields
+    assert all(f.startswith(("title_", "body_", "family_")) or f in ("code", "cross", "cross_title") for f in fields), (
+        fields
+    )
 
 
 def test_too_long_query_is_refused():

@@ -4,14 +4,28 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from search import postings, query as visitor_query, synonyms
+from search import postings, synonyms
+from search import query as visitor_query
 from search.matching import matching, phrase_documents
 from search.ranking import rank
 from search.service import SearchService
 
-QUERIES = ["гематология", "костный мозг", "орталығы", "hematology conference", "Silk Road", "ХМЛ", "B12",
-           '"школа пациентов"', '"сүйек кемігін"', "лейкоз -миелома", "вакцинация OR прививка",
-           "школа пациентов миелома", "ұотғо", "Пивоварова"]
+QUERIES = [
+    "гематология",
+    "костный мозг",
+    "орталығы",
+    "hematology conference",
+    "Silk Road",
+    "ХМЛ",
+    "B12",
+    '"школа пациентов"',
+    '"сүйек кемігін"',
+    "лейкоз -миелома",
+    "вакцинация OR прививка",
+    "школа пациентов миелома",
+    "ұотғо",
+    "Пивоварова",
+]
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +66,9 @@ def test_field_lengths_read_at_once_are_the_per_document_lengths(searcher):
     for sub, _ in s.leaf_searchers():
         for field in ("body_ru", "title_kk", "family_kk", "code", "cross", "spell"):
             every = np.arange(sub.reader().doc_count_all())
-            assert np.array_equal(postings.field_lengths(sub.reader(), field, every),
-                                  postings.lengths_one_by_one(sub.reader(), field))
+            assert np.array_equal(
+                postings.field_lengths(sub.reader(), field, every), postings.lengths_one_by_one(sub.reader(), field)
+            )
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -83,8 +98,9 @@ def test_sequences_of_alternatives_found_from_positions_are_whooshs(searcher):
     for field in ("body_ru", "family_ru", "title_ru"):
         q = wq.Sequence([wq.Or([wq.Term(field, w) for w in step]) for step in steps])
         for sub, _ in s.leaf_searchers():
-            ours = phrase_documents(sub.reader(), field, [[w.encode() for w in step] for step in steps],
-                                    s.schema[field].format)
+            ours = phrase_documents(
+                sub.reader(), field, [[w.encode() for w in step] for step in steps], s.schema[field].format
+            )
             assert ours == list(q.matcher(sub, sub.context()).all_ids())
 
 

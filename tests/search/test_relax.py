@@ -25,8 +25,12 @@ def test_a_generic_word_may_be_missing_but_a_telling_one_is_needed():
 
 
 def test_pages_must_hold_half_the_telling_words_and_lacking_fewer_ranks_first():
-    words = [Word("a", False, {1, 2, 3}), Word("b", False, {1, 2}), Word("c", False, {1, 3, 4}),
-             Word("news", True, {1, 2})]
+    words = [
+        Word("a", False, {1, 2, 3}),
+        Word("b", False, {1, 2}),
+        Word("c", False, {1, 3, 4}),
+        Word("news", True, {1, 2}),
+    ]
     found = relax(words, searched=100)
     assert set(found.missing) == {2, 3}  # 4 holds one telling word of three
     assert found.missing[3] == (1, 3) and found.order[2] < found.order[3]  # 2 lacks c; 3 lacks b and news

@@ -24,11 +24,13 @@ def test_total_counts_pages_found_only_through_the_family_level(tiny_index, exac
 
 
 def test_a_long_query_finds_pages_missing_at_most_one_of_its_words(tiny_index):
-    service = tiny_index([
-        ("02.news/all/item.en.md", "en", "Nurses presented their research at the conference."),
-        ("02.news/two/item.en.md", "en", "Nurses met at the annual conference in Almaty."),
-        ("02.news/one/item.en.md", "en", "The conference hall was renovated this spring."),
-    ])
+    service = tiny_index(
+        [
+            ("02.news/all/item.en.md", "en", "Nurses presented their research at the conference."),
+            ("02.news/two/item.en.md", "en", "Nurses met at the annual conference in Almaty."),
+            ("02.news/one/item.en.md", "en", "The conference hall was renovated this spring."),
+        ]
+    )
     page = service.search(SearchRequest(q="nurses conference presentation"))
     assert [h.path.split("/")[1] for h in page.results] == ["all", "two"] and page.total == 2
     assert [h.missing for h in page.results] == [None, ["presentation"]] and page.relaxed == ["presentation"]
@@ -40,8 +42,11 @@ def test_paging_through_every_result_gives_the_total(corpus_index):
     service = SearchService(corpus_index, cache_size=0)
     for q in ["гематология", "школа пациентов миелома", "орталығы", "hematology conference", "лейкоз"]:
         first = service.search(SearchRequest(q=q, per_page=100))
-        seen = [h.path for p in range(1, first.total // 100 + 2)
-                for h in service.search(SearchRequest(q=q, per_page=100, page=p)).results]
+        seen = [
+            h.path
+            for p in range(1, first.total // 100 + 2)
+            for h in service.search(SearchRequest(q=q, per_page=100, page=p)).results
+        ]
         assert len(seen) == len(set(seen)) == first.total, q
 
 
@@ -106,8 +111,9 @@ def test_no_cache_when_its_size_is_zero(tiny_index, monkeypatch):
     assert len(runs) == 2
 
 
-@pytest.mark.parametrize("typed, indexed", [("Караганды", "Қарағанды"), ("Талдыкорган", "Талдықорған"),
-                                            ("Оскемен", "Өскемен")])
+@pytest.mark.parametrize(
+    "typed, indexed", [("Караганды", "Қарағанды"), ("Талдыкорган", "Талдықорған"), ("Оскемен", "Өскемен")]
+)
 def test_kazakh_words_typed_with_russian_letters_find_their_kazakh_spelling(tiny_index, typed, indexed):
     service = tiny_index([("02.news/a/item.kk.md", "kk", f"{indexed} қаласында жаңа орталық ашылды.")])
     page = service.search(SearchRequest(q=typed))
@@ -122,8 +128,12 @@ def test_snippet_finds_the_words_deep_in_a_long_body():
 
 
 def test_snippet_prefers_the_passage_holding_more_of_the_query_words():
-    body = ("Донор пришёл утром. " + FILLER * 10 + "Донор крови и костный мозг: о донорстве рассказали врачи. "
-            + FILLER * 10)
+    body = (
+        "Донор пришёл утром. "
+        + FILLER * 10
+        + "Донор крови и костный мозг: о донорстве рассказали врачи. "
+        + FILLER * 10
+    )
     terms = {"body_ru": {"донор", "костный", "мозг"}}
     html = snippet(body, "ru", terms)
     assert "<mark>костный</mark> <mark>мозг</mark>" in html

@@ -4,8 +4,10 @@ import pytest
 
 from search.synonyms import Synonyms, read_places
 
-PLACES = [["Шымкент", "Чимкент", "Shymkent"],
-          ["Восточно-Казахстанская область", "Шығыс Қазақстан облысы", "East Kazakhstan Region", "ВКО"]]
+PLACES = [
+    ["Шымкент", "Чимкент", "Shymkent"],
+    ["Восточно-Казахстанская область", "Шығыс Қазақстан облысы", "East Kazakhstan Region", "ВКО"],
+]
 
 
 @pytest.mark.parametrize("typed", ["Шымкенте", "Шымкенттегі", "Шымкентке", "Чимкента", "Shymkent"])
@@ -29,8 +31,10 @@ def test_abbreviations_still_match_only_as_written():
 
 def test_the_gazetteer_table_becomes_groups(tmp_path):
     path = tmp_path / "places.tsv"
-    path.write_text("# a comment\nkind\tru\tkk\ten\tlatin\tother\n"
-                    "city\tАтырау\tАтырау\tAtyrau\tAtyraý\tГурьев | Guryev\n", encoding="utf-8")
+    path.write_text(
+        "# a comment\nkind\tru\tkk\ten\tlatin\tother\ncity\tАтырау\tАтырау\tAtyrau\tAtyraý\tГурьев | Guryev\n",
+        encoding="utf-8",
+    )
     assert read_places(path) == [["Атырау", "Atyrau", "Atyraý", "Гурьев", "Guryev"]]
     path.write_text("kind\tru\tkk\ten\tlatin\tother\ncity\tАтырау\n", encoding="utf-8")
     with pytest.raises(ValueError, match=":2: 2 columns"):

@@ -12,8 +12,15 @@ TOKEN = "editor-token-for-tests"
 
 @pytest.fixture
 def app(corpus_index, tmp_path):
-    return create_app({"INDEX": str(corpus_index), "ANALYTICS": str(tmp_path / "a.sqlite3"), "ADMIN_TOKEN": TOKEN,
-                       "RATE_LIMIT": "", "TESTING": True})
+    return create_app(
+        {
+            "INDEX": str(corpus_index),
+            "ANALYTICS": str(tmp_path / "a.sqlite3"),
+            "ADMIN_TOKEN": TOKEN,
+            "RATE_LIMIT": "",
+            "TESTING": True,
+        }
+    )
 
 
 def test_zero_result_queries_show_on_the_stats_page(app):
@@ -45,7 +52,9 @@ def test_clicks_count_towards_the_click_share(app):
     go = html.split('<h3><a href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
     assert go.startswith("/go?")
     r = client.get(go)
-    assert r.status_code == 302 and r.headers["Location"].endswith("/ru/news/2019-07-22-silk-road-central-asia-hematology-forum")
+    assert r.status_code == 302 and r.headers["Location"].endswith(
+        "/ru/news/2019-07-22-silk-road-central-asia-hematology-forum"
+    )
     report = app.extensions["poisk.analytics"].report()
     assert report["weeks"][-1]["searches"] == 2 and report["weeks"][-1]["click_share"] == 1.0
 
@@ -59,8 +68,9 @@ def test_go_is_no_open_redirect(app):
 
 def test_no_addresses_or_cookies_are_kept_and_old_rows_go(app, tmp_path):
     client = app.test_client()
-    r = client.get("/api/search?q=тромбоз", environ_base={"REMOTE_ADDR": "203.0.113.5"},
-                   headers={"User-Agent": "secret-agent"})
+    r = client.get(
+        "/api/search?q=тромбоз", environ_base={"REMOTE_ADDR": "203.0.113.5"}, headers={"User-Agent": "secret-agent"}
+    )
     assert "Set-Cookie" not in r.headers
     db = sqlite3.connect(tmp_path / "a.sqlite3")
     dump = "\n".join(db.iterdump())

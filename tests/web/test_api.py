@@ -16,8 +16,19 @@ def search(client, **params):
 
 def test_contract_shape(client):
     data = search(client, q="гематология", lang="ru")
-    assert list(data) == ["query", "total", "page", "per_page", "took_ms", "results", "facets", "corrected", "partial", "relaxed",
-                          "search_id"]
+    assert list(data) == [
+        "query",
+        "total",
+        "page",
+        "per_page",
+        "took_ms",
+        "results",
+        "facets",
+        "corrected",
+        "partial",
+        "relaxed",
+        "search_id",
+    ]
     assert data["corrected"] is None and data["relaxed"] is None
     assert data["query"] == "гематология" and data["page"] == 1 and data["per_page"] == 10
     assert data["total"] > 10 and len(data["results"]) == 10

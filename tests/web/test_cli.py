@@ -61,7 +61,11 @@ def test_serve_indexes_and_answers(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen(
         [*POISK, "serve", "--content", str(CORPUS), "--index", str(tmp_path / "ix"), "--port", str(port)],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60
@@ -77,7 +81,9 @@ def test_serve_indexes_and_answers(tmp_path):
                 time.sleep(0.2)
         assert data["total"] > 0
         assert "waitress" in server.lower() or server == "poisk"  # a production server, not Werkzeug's
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/search?q=гематология".replace("гематология", "%D0%B3%D0%B5%D0%BC"), timeout=5) as r:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/search?q=гематология".replace("гематология", "%D0%B3%D0%B5%D0%BC"), timeout=5
+        ) as r:
             assert r.status == 200
     finally:
         proc.terminate()

@@ -29,7 +29,9 @@ def test_correction_can_be_refused(client):
     assert data["corrected"] is None and data["total"] == 0
 
 
-@pytest.mark.parametrize("typo, meant", [("гематалогия", "гематология"), ("hemotology", "hematology"), ("трансплантацыя", "трансплантация")])
+@pytest.mark.parametrize(
+    "typo, meant", [("гематалогия", "гематология"), ("hemotology", "hematology"), ("трансплантацыя", "трансплантация")]
+)
 def test_a_typo_is_corrected_to_an_indexed_word(client, typo, meant):
     data = api(client, q=typo)
     assert data["corrected"] == meant and data["total"] > 0

@@ -32,8 +32,10 @@ def test_collapsed_pages_do_not_overlap_or_come_short(client):
 
 def test_every_hit_carries_its_translations(client):
     hit = api(client, q="Silk Road", lang="ru")["results"][0]
-    assert hit["translations"] == {"en": "/en/news/2019-07-22-silk-road-central-asia-hematology-forum",
-                                   "kk": "/kk/news/2019-07-22-silk-road-central-asia-hematology-forum"}
+    assert hit["translations"] == {
+        "en": "/en/news/2019-07-22-silk-road-central-asia-hematology-forum",
+        "kk": "/kk/news/2019-07-22-silk-road-central-asia-hematology-forum",
+    }
 
 
 def test_translations_of_hidden_pages_are_not_shown(content_index):

@@ -13,7 +13,12 @@ import pytest
 from tests.conftest import REPO
 from web import create_app
 
-EVIL_Q = ['"><script>alert(1)</script>', '" onmouseover="alert(1)', "'><img src=x onerror=alert(1)>", "javascript:alert(1)"]
+EVIL_Q = [
+    '"><script>alert(1)</script>',
+    '" onmouseover="alert(1)',
+    "'><img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+]
 
 
 @pytest.fixture
@@ -23,10 +28,11 @@ def visible(content_index):
 
 # -- 16: a query echoed back is escaped everywhere ------------------------------------------
 
+
 @pytest.mark.parametrize("q", EVIL_Q)
 def test_hostile_query_is_escaped_in_html_attributes_urls_and_json(visible, q):
     html = visible.get("/search", query_string={"q": q, "lang": "ru"}).get_data(as_text=True)
-    assert "<script>alert" not in html and "onmouseover=\"alert" not in html and "<img src=x" not in html
+    assert "<script>alert" not in html and 'onmouseover="alert' not in html and "<img src=x" not in html
     value = re.search(r'<input id="q" name="q" type="search" value="([^"]*)"', html).group(1)
     assert "<" not in value and '"' not in value  # the value attribute cannot be broken out of
     for href in re.findall(r'href="([^"]*)"', html):
@@ -37,8 +43,25 @@ def test_hostile_query_is_escaped_in_html_attributes_urls_and_json(visible, q):
 
 # -- 18: engine syntax is text, answered within budget ---------------------------------------
 
-@pytest.mark.parametrize("q", ["*", "a*", "*a*", "*:*", "body:[a TO z]", "id:*", "published:false", "/.*/", "word~4",
-                               "title:барокамера", "(" * 1000, "(" * 20000, "\u200f\u200d😀 ё"])
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "*",
+        "a*",
+        "*a*",
+        "*:*",
+        "body:[a TO z]",
+        "id:*",
+        "published:false",
+        "/.*/",
+        "word~4",
+        "title:барокамера",
+        "(" * 1000,
+        "(" * 20000,
+        "\u200f\u200d😀 ё",
+    ],
+)
 def test_engine_syntax_never_reaches_the_engine(visible, q):
     started = time.monotonic()
     r = visible.get("/api/search", query_string={"q": q})
@@ -49,6 +72,7 @@ def test_engine_syntax_never_reaches_the_engine(visible, q):
 
 
 # -- 19, 20, 21: sizes are capped before parsing --------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
@@ -94,6 +118,7 @@ def test_long_or_queries_are_refused(visible, terms):
 
 # -- 22: a time budget per query ------------------------------------------------------------------
 
+
 def test_a_query_past_its_time_budget_answers_partial(content_index):
     out_of_time = create_app({"INDEX": str(content_index), "RATE_LIMIT": "", "QUERY_TIME_BUDGET": 0}).test_client()
     r = out_of_time.get("/api/search?q=клиника")
@@ -104,6 +129,7 @@ def test_a_query_past_its_time_budget_answers_partial(content_index):
 
 
 # -- 25: faults answer in the error shape, without traceback or path -----------------------------
+
 
 def test_an_unexpected_fault_is_a_generic_500_in_the_error_shape(visible, monkeypatch, content_index):
     from search.service import SearchService
@@ -124,6 +150,7 @@ def test_the_debugger_is_never_on(visible):
 
 # -- headers ------------------------------------------------------------------------------------------
 
+
 def test_security_headers(visible):
     page = visible.get("/search?q=x")
     assert "default-src 'self'" in page.headers["Content-Security-Policy"]
@@ -142,6 +169,7 @@ def test_security_headers(visible):
 
 # -- 30: rate limits ------------------------------------------------------------------------------------
 
+
 def test_rate_limit_answers_429_with_retry_after(content_index):
     client = create_app({"INDEX": str(content_index), "RATE_LIMIT": "5/minute"}).test_client()
     codes = [client.get("/api/search?q=x").status_code for _ in range(7)]
@@ -158,8 +186,10 @@ def test_a_spoofed_forwarded_for_does_not_reset_the_limit(content_index):
     assert codes.count(429) == 2  # no proxy trusted: the header is ignored
 
     proxied = create_app({"INDEX": str(content_index), "RATE_LIMIT": "3/minute", "TRUSTED_PROXIES": 1}).test_client()
-    spoofed = [proxied.get("/api/search?q=x", headers={"X-Forwarded-For": f"10.0.0.{i}, 203.0.113.7"}).status_code
-               for i in range(5)]
+    spoofed = [
+        proxied.get("/api/search?q=x", headers={"X-Forwarded-For": f"10.0.0.{i}, 203.0.113.7"}).status_code
+        for i in range(5)
+    ]
     assert spoofed.count(429) == 2  # only the entry our one proxy added counts
     other = proxied.get("/api/search?q=x", headers={"X-Forwarded-For": "198.51.100.9"})
     assert other.status_code == 200  # a different real client has its own budget
@@ -173,8 +203,23 @@ def redis_url(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
@@ -196,6 +241,7 @@ def test_limits_hold_across_workers_with_redis(content_index, redis_url):
 
 # -- 31: dependency floors for known advisories ------------------------------------------------------
 
+
 def test_dependency_floors():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     deps = project["dependencies"] + [d for extra in project["optional-dependencies"].values() for d in extra]
@@ -206,9 +252,12 @@ def test_dependency_floors():
 
 # -- 44: CORS ---------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def cors(content_index):
-    return create_app({"INDEX": str(content_index), "ALLOWED_ORIGINS": "https://clinic.example", "RATE_LIMIT": ""}).test_client()
+    return create_app(
+        {"INDEX": str(content_index), "ALLOWED_ORIGINS": "https://clinic.example", "RATE_LIMIT": ""}
+    ).test_client()
 
 
 def test_cors_only_for_allowed_origins(cors):
@@ -222,9 +271,13 @@ def test_cors_only_for_allowed_origins(cors):
 
 
 def test_preflight_allows_get_only(cors):
-    get = cors.options("/api/search", headers={"Origin": "https://clinic.example", "Access-Control-Request-Method": "GET"})
+    get = cors.options(
+        "/api/search", headers={"Origin": "https://clinic.example", "Access-Control-Request-Method": "GET"}
+    )
     assert "GET" in get.headers.get("Access-Control-Allow-Methods", "")
-    post = cors.options("/api/search", headers={"Origin": "https://clinic.example", "Access-Control-Request-Method": "POST"})
+    post = cors.options(
+        "/api/search", headers={"Origin": "https://clinic.example", "Access-Control-Request-Method": "POST"}
+    )
     assert "POST" not in post.headers.get("Access-Control-Allow-Methods", "")
 
 
@@ -240,14 +293,26 @@ def test_loopback_pages_may_try_the_widget_while_no_list_is_set(content_index):
     for origin in ("null", "https://localhost.evil.example", "http://127.0.0.1.evil.example"):
         assert "Access-Control-Allow-Origin" not in dev.get("/api/search?q=x", headers={"Origin": origin}).headers
     public = create_app({"INDEX": str(content_index), "RATE_LIMIT": "", "HOST": "0.0.0.0"}).test_client()
-    assert "Access-Control-Allow-Origin" not in public.get(
-        "/api/search?q=x", headers={"Origin": "http://localhost:8080"}).headers
+    assert (
+        "Access-Control-Allow-Origin"
+        not in public.get("/api/search?q=x", headers={"Origin": "http://localhost:8080"}).headers
+    )
 
 
 # -- all date parameters within a sane range (a day's end past 9999-12-31 cannot be computed) --
 
-@pytest.mark.parametrize("params", [{"to": "9999-12-31"}, {"from": "0001-01-01"}, {"year": "9999"},
-                                    {"month": "0001-01"}, {"year": "0", "month": "1"}, {"from": "3000-01-01"}])
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"to": "9999-12-31"},
+        {"from": "0001-01-01"},
+        {"year": "9999"},
+        {"month": "0001-01"},
+        {"year": "0", "month": "1"},
+        {"from": "3000-01-01"},
+    ],
+)
 def test_dates_out_of_range_are_a_clear_400(visible, params):
     api = visible.get("/api/search", query_string={"q": "клиника", **params})
     assert api.status_code == 400 and "between" in api.get_json()["error"], api.get_json()

@@ -13,7 +13,11 @@ def test_metrics_count_and_time_requests_and_describe_the_index(client):
     assert 'poisk_requests_total{endpoint="/api/search",status="400"} 1.0' in text
     assert 'poisk_request_seconds_bucket{endpoint="/api/search",le="0.1"}' in text
     assert "poisk_index_documents 340.0" in text
-    assert "poisk_index_bytes" in text and "poisk_index_age_seconds" in text and "poisk_last_reindex_timestamp_seconds" in text
+    assert (
+        "poisk_index_bytes" in text
+        and "poisk_index_age_seconds" in text
+        and "poisk_last_reindex_timestamp_seconds" in text
+    )
 
 
 def test_one_json_log_line_per_request_without_address_or_query(client, caplog):

@@ -97,4 +97,4 @@ def test_unknown_page_is_a_friendly_404(client):
 
 def test_query_syntax_help_is_on_the_page(client):
     _, html = get(client, "/?lang=en")
-    assert "How to search" in html and "<code>\"Silk Road\"</code>" in html and "July 2019" in html
+    assert "How to search" in html and '<code>"Silk Road"</code>' in html and "July 2019" in html

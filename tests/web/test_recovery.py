@@ -16,12 +16,13 @@ def test_damaged_index_is_rebuilt_while_healthz_says_so(tmp_path):
     shutil.copytree(CONTENT, site)
     root = tmp_path / "index"
     reindex(Site.load(site), root)
-    segment = max((p for p in store.current(root).iterdir() if p.name.startswith("MAIN_")),
-                  key=lambda p: p.stat().st_size)  # the postings
+    segment = max(
+        (p for p in store.current(root).iterdir() if p.name.startswith("MAIN_")), key=lambda p: p.stat().st_size
+    )  # the postings
     segment.write_bytes(segment.read_bytes()[:2000])  # truncated
 
     config = settings.load({"CONTENT": str(site), "INDEX": str(root)}, environ={})
-    reindexer, watcher = _start_indexing(config, watch=False)
+    reindexer, _watcher = _start_indexing(config, watch=False)
     try:
         client = create_app({**config, "REINDEXER": reindexer, "TESTING": True}).test_client()
         first = client.get("/healthz")

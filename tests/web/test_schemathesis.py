@@ -14,8 +14,13 @@ from schemathesis.checks import (
 from tests.conftest import CONTENT
 from tests.live import LiveServer
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-          response_headers_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +34,9 @@ def server(tmp_path_factory):
 @pytest.mark.parametrize("operation_id", ["search", "suggest", "related", "health", "reindex"])
 def test_api_conforms_to_its_openapi_description(server, operation_id):
     schema = schemathesis.openapi.from_url(f"{server.base}/api/openapi.json")
-    operation = next(op.ok() for op in schema.get_all_operations() if op.ok().definition.raw.get("operationId") == operation_id)
+    operation = next(
+        op.ok() for op in schema.get_all_operations() if op.ok().definition.raw.get("operationId") == operation_id
+    )
     calls = []
 
     @given(case=operation.as_strategy())

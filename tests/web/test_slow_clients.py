@@ -132,10 +132,24 @@ def test_a_port_already_taken_is_one_clear_line(site_and_index, args):
         port = taken.getsockname()[1]
         try:
             run = subprocess.run(
-                [sys.executable, "-m", "web.cli", "serve", "--port", str(port), "--content", str(site),
-                 "--index", str(index), *args],
-                cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), "POISK_RATE_LIMIT": ""},
-                capture_output=True, text=True, timeout=30,
+                [
+                    sys.executable,
+                    "-m",
+                    "web.cli",
+                    "serve",
+                    "--port",
+                    str(port),
+                    "--content",
+                    str(site),
+                    "--index",
+                    str(index),
+                    *args,
+                ],
+                cwd=REPO,
+                env={**os.environ, "PYTHONPATH": str(REPO), "POISK_RATE_LIMIT": ""},
+                capture_output=True,
+                text=True,
+                timeout=30,
             )
         except subprocess.TimeoutExpired as exc:
             pytest.fail(f"poisk serve did not end on a port already taken: {exc.stderr}")

@@ -23,7 +23,14 @@ class CountingReindexer:
         self.requests += 1
 
     def state(self):
-        return {"runs": 0, "running": False, "pending": False, "last_run_at": None, "last_summary": None, "last_error": None}
+        return {
+            "runs": 0,
+            "running": False,
+            "pending": False,
+            "last_run_at": None,
+            "last_summary": None,
+            "last_error": None,
+        }
 
 
 @pytest.fixture
@@ -47,7 +54,9 @@ def test_signed_call_is_accepted_and_runs_outside_the_request(counting):
     assert reindexer.requests == 1
 
 
-@pytest.mark.parametrize("signature, status", [(None, 401), ("sha256=" + "0" * 64, 403), ("sha1=abc", 403), ("garbage", 403)])
+@pytest.mark.parametrize(
+    "signature, status", [(None, 401), ("sha256=" + "0" * 64, 403), ("sha1=abc", 403), ("garbage", 403)]
+)
 def test_missing_or_wrong_signature_is_refused_before_any_work(counting, signature, status):
     client, reindexer = counting
     r = post(client, b'{"ref": "main"}', signature)
@@ -74,8 +83,12 @@ def test_too_large_or_wrong_type_is_refused(counting):
     client, reindexer = counting
     big = b"x" * (1024 * 1024 + 1)
     assert post(client, big, signature_of(SECRET, big)).status_code == 413
-    r = client.post("/api/reindex", data=b"<x/>", content_type="application/xml",
-                    headers={"X-Hub-Signature-256": signature_of(SECRET, b"<x/>")})
+    r = client.post(
+        "/api/reindex",
+        data=b"<x/>",
+        content_type="application/xml",
+        headers={"X-Hub-Signature-256": signature_of(SECRET, b"<x/>")},
+    )
     assert r.status_code == 400
     assert reindexer.requests == 0
 

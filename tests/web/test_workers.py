@@ -52,8 +52,9 @@ def test_two_workers_answer_follow_edits_and_stop_together(site, tmp_path):
 
         # Both workers answer (many requests reach both) and each sees an edit.
         post = next((site / "user" / "pages" / "02.news").glob("*/item.ru.md"))
-        post.write_text(post.read_text(encoding="utf-8") + "\nКвазиградиентный метод описан подробно.\n",
-                        encoding="utf-8")
+        post.write_text(
+            post.read_text(encoding="utf-8") + "\nКвазиградиентный метод описан подробно.\n", encoding="utf-8"
+        )
         took = server.wait_for(lambda: all(server.total("квазиградиентный") == 1 for _ in range(10)), timeout=10)
         assert took < 5
 
