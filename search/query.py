@@ -115,8 +115,10 @@ def _sequence(fieldname: str, positions: list[list[str]], boost: float = 1.0) ->
     if all(len(keys) == 1 for keys in positions):
         return wq.Phrase(fieldname, [keys[0] for keys in positions], boost=boost)
     # An ambiguous word has several keys at its position: a sequence of alternatives.
-    steps = [wq.Term(fieldname, keys[0]) if len(keys) == 1 else wq.Or([wq.Term(fieldname, k) for k in keys])
-             for keys in positions]
+    steps = [
+        wq.Term(fieldname, keys[0]) if len(keys) == 1 else wq.Or([wq.Term(fieldname, k) for k in keys])
+        for keys in positions
+    ]
     return wq.Sequence(steps, boost=boost)
 
 
@@ -170,7 +172,9 @@ def clause_query(clause: Clause, synonyms=None, expansions=()) -> wq.Query | Non
     return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
 
 
-MAX_SYNONYM_WORDS = 6
+MAX_SYNONYM_WORDS = (
+    10  # the longest member searched as one name (Европейское общество трансплантации крови и костного мозга)
+)
 
 
 def _synonym_run(groups, start: int, synonyms) -> int:
@@ -179,9 +183,8 @@ def _synonym_run(groups, start: int, synonyms) -> int:
         return 0
     for length in range(min(MAX_SYNONYM_WORDS, len(groups) - start), 1, -1):
         run = groups[start : start + length]
-        if all(len(g) == 1 and not g[0].phrase for g in run):
-            if synonyms.groups_of(" ".join(g[0].text for g in run)):
-                return length
+        if all(len(g) == 1 and not g[0].phrase for g in run) and synonyms.groups_of(" ".join(g[0].text for g in run)):
+            return length
     return 0
 
 

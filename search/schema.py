@@ -7,7 +7,7 @@ from search.analysis.indexing import IndexingFrequency, IndexingPositions
 
 # Bump when the schema or any analyser changes what is indexed: the indexer then
 # rebuilds from content instead of mixing old and new keys.
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 CODE_FIELD = "code"
 CROSS_FIELD = "cross"

@@ -14,7 +14,7 @@ Levels, each indexed in its own fields and queried together:
 - ``spell``: the words as written (folded), the vocabulary for typo and layout corrections.
 """
 
-from functools import lru_cache
+from functools import cache
 
 from whoosh.analysis import StopFilter
 from whoosh.lang.stopwords import stoplists
@@ -22,8 +22,7 @@ from whoosh.lang.stopwords import stoplists
 from search.analysis import kazakh
 from search.analysis.code import CodeFilter
 from search.analysis.crossscript import CrossScriptFilter
-from search.analysis.english import EnglishSpellingFilter, EnglishStemFilter
-from search.analysis.indexing import IndexingChain
+from search.analysis.english import EnglishSpellingFilter, EnglishStemFilter, PossessiveFilter
 from search.analysis.filters import (
     HomoglyphFilter,
     MinLengthFilter,
@@ -33,7 +32,9 @@ from search.analysis.filters import (
     RussianLettersFilter,
     YoFilter,
 )
+from search.analysis.indexing import IndexingChain
 from search.analysis.kazakh import KazakhFamilyFilter, KazakhStemFilter
+from search.analysis.names import DistinctFilter, PersonNameFilter
 from search.analysis.russian import RussianFamilyFilter, RussianLemmaFilter, proper_names
 from search.analysis.tokenizer import word_tokenizer
 
@@ -46,10 +47,13 @@ STOP_WORDS = frozenset(stoplists["ru"]) | frozenset(stoplists["en"]) | kazakh.ST
 
 
 def _words(lang: str | None = None, join: bool = True):
-    """Words → look-alike letters repaired → case folded → letters folded → no initials (→ no stop words)."""
-    per_word = [HomoglyphFilter()]
+    """Words → look-alike letters repaired → no possessive 's → case marked (ru, kk) → case folded →
+    letters folded → no initials (→ no stop words)."""
+    per_word = [HomoglyphFilter(), PossessiveFilter()]
     if lang == "ru":
-        per_word.append(ProperNameFilter(proper_names()))
+        per_word.append(ProperNameFilter(proper_names(), capitals=True))
+    elif lang == "kk":
+        per_word.append(ProperNameFilter(capitals=True))
     per_word.append(NormalizeFilter())
     per_word.append(RussianLettersFilter() if lang == "ru" else YoFilter())
     per_word.append(MinLengthFilter(2))
@@ -59,9 +63,14 @@ def _words(lang: str | None = None, join: bool = True):
     return chain
 
 
+def _keys(lang: str, *filters):
+    """A language's per-word keys: person names read first (:mod:`search.analysis.names`), then ``filters``."""
+    return _words(lang) | PerWord(PersonNameFilter(), *filters, DistinctFilter())
+
+
 def russian_analyzer():
-    """Russian exact level: pymorphy3 lemma, Snowball stem for unknown words."""
-    return _words("ru") | PerWord(RussianLemmaFilter())
+    """Russian exact level: person names' keys; pymorphy3 lemma, Snowball stem for unknown words."""
+    return _keys("ru", RussianLemmaFilter())
 
 
 def english_analyzer():
@@ -70,24 +79,27 @@ def english_analyzer():
 
 
 def kazakh_analyzer():
-    """Kazakh exact level: inflectional suffixes stripped."""
-    return _words("kk") | PerWord(KazakhStemFilter())
+    """Kazakh exact level: person names' keys; inflectional suffixes stripped."""
+    return _keys("kk", KazakhStemFilter())
 
 
 def russian_family_analyzer():
-    """Russian family level: derivational family keys."""
-    return _words("ru") | PerWord(RussianFamilyFilter())
+    """Russian family level: person names' keys; derivational family keys."""
+    return _keys("ru", RussianFamilyFilter())
 
 
 def kazakh_family_analyzer():
-    """Kazakh family level: inflectional and derivational suffixes stripped."""
-    return _words("kk") | PerWord(KazakhFamilyFilter())
+    """Kazakh family level: person names' keys; inflectional and derivational suffixes stripped."""
+    return _keys("kk", KazakhFamilyFilter())
 
 
 def code_analyzer():
     """Code level: abbreviations, codes and numbers, lower-cased (a query's stop words left out)."""
-    return (word_tokenizer() | PerWord(HomoglyphFilter(), CodeFilter(), MinLengthFilter(2))
-            | StopFilter(stoplist=STOP_WORDS, minsize=1))
+    return (
+        word_tokenizer()
+        | PerWord(HomoglyphFilter(), PossessiveFilter(), CodeFilter(STOP_WORDS), MinLengthFilter(2))
+        | StopFilter(stoplist=STOP_WORDS, minsize=1)
+    )
 
 
 def cross_analyzer():
@@ -112,7 +124,7 @@ _FACTORIES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def analyzer_for(lang: str | None, level: str = "exact"):
     """Return the analyser of ``level`` for ``lang`` (None for the language-neutral levels)."""
     try:

@@ -38,7 +38,14 @@ class CodeFilter(Filter):
     Indexing keeps ALL-CAPS abbreviations (ХМЛ, CML), words with digits (B12, BCR-ABL1) and
     numbers; a code ending in digits is also indexed by its letters at the same position, so
     ``BCR-ABL`` finds ``BCR-ABL1``. A query's words are all looked up at this level, in any case.
+
+    An abbreviation written in capitals that spells a stop word (WHO, ALL: the World Health
+    Organization, acute lymphoblastic leukaemia) gets the key ``=who``: it survives the stop list,
+    while the word "who" typed in lower case is still left out.
     """
+
+    def __init__(self, stoplist: frozenset[str] = frozenset()):
+        self.stoplist = stoplist
 
     def __call__(self, tokens):
         for t in tokens:
@@ -48,6 +55,8 @@ class CodeFilter(Filter):
             if len(word) >= 3 and word.endswith("s") and word[:-1].isupper():
                 word = word[:-1]  # a plural abbreviation: MPNs is MPN
             key = code_key(word)
+            if key in self.stoplist and word.isupper() and len(word) >= 2:
+                key = "=" + key
             t.text = key
             yield t
             if t.mode != "query":

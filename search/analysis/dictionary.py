@@ -7,7 +7,7 @@ dictionary word: that is what keeps «гематологический» → «�
 import hashlib
 import os
 import tempfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from search.analysis.stemmers import snowball
@@ -47,7 +47,7 @@ def _compact(stems):
     return dawg.DAWG(s for s in stems if s)
 
 
-@lru_cache(maxsize=None)
+@cache
 def lemma_stems():
     """Return the dictionary's lemma stems (a set-like object: ``stem in lemma_stems()``), from the disk cache when it is there."""
     from search.analysis.russian import morph

@@ -22,13 +22,59 @@ BRITISH_TO_US = [
     (re.compile(r"^(cen|fib|li|me|thea)tre(s?)$"), r"\1ter\2"),
 ]
 
-_NOT_IZE = frozenset({"advise", "advised", "advises", "advising", "exercise", "exercised", "exercises",
-                      "exercising", "promise", "promised", "promises", "comprise", "comprises", "comprised",
-                      "surprise", "surprised", "surprises", "expertise", "franchise", "revise", "revised",
-                      "supervise", "supervised", "televise", "devise", "otherwise", "premise", "premises",
-                      "compromise", "enterprise", "enterprises", "merchandise", "demise", "disguise",
-                      "noise", "raise", "raised", "praise", "cruise", "wise", "rise", "arise", "precise",
-                      "concise", "incise", "excise", "chemise", "treatise", "paradise"})
+_NOT_IZE = frozenset(
+    {
+        "advise",
+        "advised",
+        "advises",
+        "advising",
+        "exercise",
+        "exercised",
+        "exercises",
+        "exercising",
+        "promise",
+        "promised",
+        "promises",
+        "comprise",
+        "comprises",
+        "comprised",
+        "surprise",
+        "surprised",
+        "surprises",
+        "expertise",
+        "franchise",
+        "revise",
+        "revised",
+        "supervise",
+        "supervised",
+        "televise",
+        "devise",
+        "otherwise",
+        "premise",
+        "premises",
+        "compromise",
+        "enterprise",
+        "enterprises",
+        "merchandise",
+        "demise",
+        "disguise",
+        "noise",
+        "raise",
+        "raised",
+        "praise",
+        "cruise",
+        "wise",
+        "rise",
+        "arise",
+        "precise",
+        "concise",
+        "incise",
+        "excise",
+        "chemise",
+        "treatise",
+        "paradise",
+    }
+)
 
 
 @memoized
@@ -47,6 +93,31 @@ def english_key(word: str) -> str:
     if not word.isalpha():
         return word
     return snowball("english", us_spelling(word))
+
+
+APOSTROPHES = "'\u2019"
+
+
+def strip_possessive(word: str) -> str:
+    """Return a Latin-script word without its possessive 's or ’s (Ospanova's, WHO’s, children's).
+
+    A trailing apostrophe (patients’) never reaches a filter: the tokenizer keeps an apostrophe
+    only between letters. O'Brien and rock'n'roll stay as they are.
+    """
+    if len(word) > 2 and word[-1] in "sS" and word[-2] in APOSTROPHES:
+        base = word[:-2]
+        if base[-1].isalnum() and base.replace("\u2019", "'").isascii():
+            return base
+    return word
+
+
+class PossessiveFilter(Filter):
+    """Strip the English possessive 's / ’s from Latin-script words (WHO’s → WHO, children's → children)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = strip_possessive(t.text)
+            yield t
 
 
 class EnglishSpellingFilter(Filter):

@@ -79,20 +79,41 @@ class RussianLettersFilter(Filter):
             yield t
 
 
-class ProperNameFilter(Filter):
-    """Mark capitalised words that are listed place names, so later filters keep them as written."""
+# How a word was written, as its ``proper`` mark says when ``ProperNameFilter(capitals=True)``
+# marked it (False: lower case; True: a key to keep as it is, such as a listed place name).
+CAPITAL = "Aa"  # Capitalised: a name, or the first word of a sentence
+UPPER = "AA"  # ALL CAPITALS: a heading or an abbreviation
 
-    def __init__(self, names: frozenset[str] = frozenset()):
+
+class ProperNameFilter(Filter):
+    """Mark capitalised words that are listed place names, so later filters keep them as written.
+
+    With ``capitals``, other words are marked by how they are written (``CAPITAL``, ``UPPER``,
+    else False), for filters that read names (:class:`search.analysis.names.PersonNameFilter`).
+    """
+
+    capitals = False
+
+    def __init__(self, names: frozenset[str] = frozenset(), capitals: bool = False):
         self.names = names
+        self.capitals = capitals
 
     def __eq__(self, other):
-        return type(self) is type(other) and self.names == other.names
+        return type(self) is type(other) and self.names == other.names and self.capitals == other.capitals
 
     def __call__(self, tokens):
-        names = self.names
+        names, capitals = self.names, self.capitals
         for t in tokens:
             text = t.text
-            t.proper = bool(text[:1].isupper() and not text.isupper() and text.casefold() in names)
+            mark = False
+            if text[:1].isupper():
+                if text.isupper():
+                    mark = UPPER if capitals else False
+                elif text.casefold() in names:
+                    mark = True
+                elif capitals:
+                    mark = CAPITAL
+            t.proper = mark
             yield t
 
 
@@ -136,7 +157,7 @@ class WordKeysFilter(Filter):
             if is_latin_word(text):
                 t.text = english_key(text)
                 yield t
-            elif getattr(t, "proper", False):
+            elif getattr(t, "proper", False) is True:
                 yield t
             else:
                 for key in self.keys(text):

@@ -10,7 +10,8 @@ would run, on one shared token as they share it. Chains with any other filter ru
 """
 
 from collections import Counter
-from itertools import chain as _chain, count
+from itertools import chain as _chain
+from itertools import count
 from operator import attrgetter
 
 from whoosh import formats
@@ -61,15 +62,46 @@ class IndexingChain(CompositeAnalyzer):
     def __setstate__(self, state):
         self.items = state["items"]
 
-    def __call__(self, value, no_morph=False, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        no_morph=False,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         plan = self._plan()
-        if (plan is None or mode != "index" or chars or keeporiginal or start_pos or start_char
-                or (positions and not removestops) or not tokenize or no_morph or not isinstance(value, str)):
-            return super().__call__(value, no_morph=no_morph, positions=positions, chars=chars,
-                                    keeporiginal=keeporiginal, removestops=removestops,
-                                    start_pos=start_pos, start_char=start_char, tokenize=tokenize,
-                                    mode=mode, **kwargs)
+        if (
+            plan is None
+            or mode != "index"
+            or chars
+            or keeporiginal
+            or start_pos
+            or start_char
+            or (positions and not removestops)
+            or not tokenize
+            or no_morph
+            or not isinstance(value, str)
+        ):
+            return super().__call__(
+                value,
+                no_morph=no_morph,
+                positions=positions,
+                chars=chars,
+                keeporiginal=keeporiginal,
+                removestops=removestops,
+                start_pos=start_pos,
+                start_char=start_char,
+                tokenize=tokenize,
+                mode=mode,
+                **kwargs,
+            )
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pairs = _run(self, plan, _splits(self.items[0], value), mode, positions, removestops, PAIRS)
         return iter(_Replay(pairs, t))
@@ -80,8 +112,12 @@ class IndexingChain(CompositeAnalyzer):
         plan = self._plan()
         if plan is None:
             return None
-        return [key for key, _ in _run(self, plan, split_words(value, self.items[0].join), "index", False, False,
-                                       PAIRS, remember=False)]
+        return [
+            key
+            for key, _ in _run(
+                self, plan, split_words(value, self.items[0].join), "index", False, False, PAIRS, remember=False
+            )
+        ]
 
     def collect(self, value: str, positions: bool) -> dict | None:
         """Return an index-mode run's keys with their positions (or counts), in order of first
@@ -89,8 +125,9 @@ class IndexingChain(CompositeAnalyzer):
         plan = self._plan()
         if plan is None:
             return None
-        return _run(self, plan, _splits(self.items[0], value), "index", positions, True,
-                    POSITIONS if positions else COUNTS)
+        return _run(
+            self, plan, _splits(self.items[0], value), "index", positions, True, POSITIONS if positions else COUNTS
+        )
 
 
 def _compile(items) -> list | None:
@@ -185,7 +222,7 @@ def _run(chain, plan, words, mode: str, positions: bool, removestops: bool, coll
             return [] if collect == PAIRS else {}
         first = places[next(i for i, word in enumerate(made) if word.groups)]
         keys = list(_flatten(map(_KEYS, made)))
-        if len(keys) == len(groups):  # one key a position: the usual case
+        if len(keys) == len(groups) and all(groups):  # one key a position: the usual case
             pairs = zip(keys, count(first))
         else:
             pairs = ((key, at) for at, group in enumerate(groups, first) for key in group)
@@ -206,16 +243,20 @@ def _run(chain, plan, words, mode: str, positions: bool, removestops: bool, coll
 def _made(chain, plan, texts: list[str], mode: str, positions: bool, removestops: bool, remember: bool) -> list[_Word]:
     """Return what the chain makes of each of ``texts``, from its memory where it has them.
 
-    A word comes with the proper-name mark its predecessor left on the shared token: it is looked
-    up by the mark it carries in. The mark is rarely set, so all words are first looked up as
-    unmarked, and only a text with a marking word is walked again (none is looked for until the
-    chain has made one).
+    A word comes with the mark (``proper``) its predecessor left on the shared token: it is looked
+    up by the mark it carries in. Marks that reach the next word are rare, so all words are first
+    looked up as unmarked, and only a text with a marking word is walked again (none is looked
+    for until the chain has made one).
     """
     memories = chain.__dict__.setdefault("_words", {})
-    by_mark = memories.setdefault((mode, removestops), (Memory(), Memory()))
+    by_mark = memories.get((mode, removestops))
+    if by_mark is None:
+        by_mark = memories[(mode, removestops)] = {False: Memory()}
 
-    def make(text: str, proper: bool) -> _Word:
-        memory = by_mark[proper]
+    def make(text: str, proper) -> _Word:
+        memory = by_mark.get(proper)
+        if memory is None:
+            memory = by_mark[proper] = Memory()
         word = memory.get(text)
         if word is None:
             word = _word(plan, text, mode, proper, positions, removestops)
@@ -238,7 +279,7 @@ def _made(chain, plan, texts: list[str], mode: str, positions: bool, removestops
         proper = False
         for i, text in enumerate(texts):
             if proper:
-                made[i] = make(text, True)
+                made[i] = make(text, proper)
             proper = made[i].proper
     return made
 
@@ -267,9 +308,14 @@ class _Replay:
 # ``word_columns`` gives what ``word_values`` gives as four lists, for a writer that takes a
 # document's postings at once.
 
+
 def _plain(value, analyzer, kwargs) -> bool:
-    return isinstance(value, str) and isinstance(analyzer, IndexingChain) and kwargs.get("mode") == "index" \
+    return (
+        isinstance(value, str)
+        and isinstance(analyzer, IndexingChain)
+        and kwargs.get("mode") == "index"
         and set(kwargs) <= {"mode"}
+    )
 
 
 class _FromChain:

@@ -1,6 +1,6 @@
 """Russian: pymorphy3 lemmas (exact level) and derivational family keys (family level)."""
 
-from functools import lru_cache
+from functools import cache
 
 from whoosh.analysis import Filter
 
@@ -10,8 +10,7 @@ from search.analysis.stemmers import snowball
 from search.analysis.wordlists import word_list
 
 
-
-@lru_cache(maxsize=None)
+@cache
 def morph():
     """Return the process-wide pymorphy3 analyser (loaded on first use)."""
     import pymorphy3
@@ -67,23 +66,63 @@ _VERB_POS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
 # Suffixes that are derivational beyond doubt: when the base is long, the family key is taken
 # even if the dictionary does not know it (трансфузионный → трансфуз-, криоконсервированный →
 # криоконсервац-, like the noun criоконсервация).
-TRUSTED_RULES = [("ированн", "ац"), ("ирован", "ац"), ("ованн", "ац"), ("ован", "ац"), ("ическ", ""), ("ионн", ""),
-                 ("ционн", "ц"), ("ативн", "ац"), ("альн", ""), ("ельн", "")]
+TRUSTED_RULES = [
+    ("ированн", "ац"),
+    ("ирован", "ац"),
+    ("ованн", "ац"),
+    ("ован", "ац"),
+    ("ическ", ""),
+    ("ионн", ""),
+    ("ционн", "ц"),
+    ("ативн", "ац"),
+    ("альн", ""),
+    ("ельн", ""),
+]
 TRUSTED_MIN_BASE = 7
 
 # Prefixes of medical and scientific compounds: онкогематология is not in the dictionary,
 # but гематология is.
 KNOWN_PREFIXES = (
-    "онко", "гемато", "нейро", "кардио", "иммуно", "микро", "макро", "анти", "гипер", "гипо", "пост",
-    "пред", "пара", "псевдо", "мульти", "поли", "транс", "интер", "супер", "ультра", "нано", "био",
-    "радио", "электро", "авто", "теле", "гидро", "термо", "пато", "фото", "эндо", "экзо", "мета",
+    "онко",
+    "гемато",
+    "нейро",
+    "кардио",
+    "иммуно",
+    "микро",
+    "макро",
+    "анти",
+    "гипер",
+    "гипо",
+    "пост",
+    "пред",
+    "пара",
+    "псевдо",
+    "мульти",
+    "поли",
+    "транс",
+    "интер",
+    "супер",
+    "ультра",
+    "нано",
+    "био",
+    "радио",
+    "электро",
+    "авто",
+    "теле",
+    "гидро",
+    "термо",
+    "пато",
+    "фото",
+    "эндо",
+    "экзо",
+    "мета",
 )
 
 _KEEP_LEMMA_TAGS = frozenset({"Name", "Surn", "Patr"})
 _ADJECTIVE_POS = frozenset({"ADJF", "ADJS", "COMP"})
 
 
-@lru_cache(maxsize=None)
+@cache
 def family_blocklist() -> frozenset[str]:
     """Return the reviewed family keys that must not join words."""
     return word_list("ru_family_blocklist")
@@ -106,7 +145,7 @@ def _as_key(candidate: str) -> str | None:
 def _after_known_prefix(stem: str) -> bool:
     """Return whether ``stem`` is a known prefix plus a dictionary stem (онкогематолог)."""
     for prefix in KNOWN_PREFIXES:
-        if stem.startswith(prefix) and len(stem) - len(prefix) >= 4 and _in_dictionary(stem[len(prefix):]):
+        if stem.startswith(prefix) and len(stem) - len(prefix) >= 4 and _in_dictionary(stem[len(prefix) :]):
             return True
     return False
 
@@ -172,7 +211,7 @@ def _trusted(stem: str) -> str:
     return stem
 
 
-@lru_cache(maxsize=None)
+@cache
 def proper_names() -> frozenset[str]:
     """Return the place names kept as written when capitalised (Семей is not «семей» of «семья»)."""
     return word_list("ru_proper_names")
@@ -193,7 +232,9 @@ def lemmas(word: str) -> tuple[str, ...]:
     for parse in morph().parse(word):
         key = parse.normal_form.replace("ё", "е")
         shares[key] = shares.get(key, 0.0) + parse.score
-    others = [k for k, share in sorted(shares.items(), key=lambda kv: -kv[1]) if k != first and share >= SECOND_LEMMA_SHARE]
+    others = [
+        k for k, share in sorted(shares.items(), key=lambda kv: -kv[1]) if k != first and share >= SECOND_LEMMA_SHARE
+    ]
     return (first, *others)
 
 
@@ -210,6 +251,6 @@ class RussianFamilyFilter(Filter):
     def __call__(self, tokens):
         for t in tokens:
             if _is_russian(t.text):
-                if not getattr(t, "proper", False):
+                if getattr(t, "proper", False) is not True:
                     t.text = family(t.text)
                 yield t

@@ -1,13 +1,13 @@
 """Snowball stemmers (PyStemmer), one per language and process."""
 
-from functools import lru_cache
+from functools import cache
 
 import Stemmer
 
 from search.analysis.memory import memoized
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(language: str) -> "Stemmer.Stemmer":
     return Stemmer.Stemmer(language)
 

@@ -4,6 +4,8 @@ import re
 
 from whoosh.analysis import Token, Tokenizer
 
+from search.analysis.wordlists import word_set
+
 HYPHENS = "-\u2010\u2011\u2012\u2013\u00ad"
 _PART = r"[^\W_]+(?:['\u2019][^\W_]+)*"
 WORD = re.compile(rf"{_PART}(?:[{HYPHENS}]{_PART})*")
@@ -11,10 +13,10 @@ PART = re.compile(_PART)  # one word, or one part of a hyphenated word
 _SPLIT = re.compile(rf"[{HYPHENS}]")
 
 # Kazakh case and possessive endings written after a hyphen (ЖШС-нің, COVID-19-ға): not words.
-KAZAKH_SUFFIX_PARTS = frozenset(
+KAZAKH_SUFFIX_PARTS = word_set(
     """ның нің дың дің тың тің ға ге қа ке на не а е ны ні ды ді ты ті н да де та те нда нде
     дан ден тан тен нан нен мен бен пен менен дағы дегі тағы тегі ндағы ндегі сы сі ы і
-    лар лер дар дер тар тер ы""".split()
+    лар лер дар дер тар тер ы"""
 )
 
 
@@ -32,8 +34,19 @@ class WordTokenizer(Tokenizer):
     def __eq__(self, other):
         return type(self) is type(other) and self.join == getattr(other, "join", True)
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
         for match in WORD.finditer(value):
@@ -109,7 +122,7 @@ def split_words(value: str, join: bool = True) -> tuple[list[str], list[int]]:
             following = plain.index(False, at + 1)
         except ValueError:
             following = len(words)
-        out += words[at + 1:following]  # plain words between this one and the next
+        out += words[at + 1 : following]  # plain words between this one and the next
         positions += range(pos, pos + following - at - 1)
         pos += following - at - 1
         if following == len(words):

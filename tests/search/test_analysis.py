@@ -3,10 +3,9 @@
 import pytest
 from whoosh.analysis import Token
 
-from search.analysis import analyze, analyze_positions, analyzer_for
-from search.analysis import kazakh, russian
+from search.analysis import analyze, analyze_positions, analyzer_for, kazakh, russian
 from search.analysis.code import CodeFilter, code_key, letter_prefix
-from search.analysis.english import EnglishSpellingFilter, english_key, us_spelling
+from search.analysis.english import EnglishSpellingFilter, PossessiveFilter, english_key, strip_possessive, us_spelling
 from search.analysis.filters import HomoglyphFilter, MinLengthFilter, NormalizeFilter, YoFilter, repair_homoglyphs
 from search.analysis.kazakh import KazakhFamilyFilter, KazakhStemFilter
 from search.analysis.russian import RussianFamilyFilter, RussianLemmaFilter, family, lemma
@@ -22,6 +21,7 @@ def run(filter_, *words, mode="index"):
 
 
 # -- tokenizer -----------------------------------------------------------------
+
 
 def test_tokenizer_keeps_hyphenated_word_whole_and_in_parts():
     tokens = [(t.text, t.pos) for t in WordTokenizer()("врачи-гематологи", positions=True)]
@@ -48,6 +48,7 @@ def test_dehyphenate():
 
 # -- language-neutral filters --------------------------------------------------------
 
+
 def test_normalize_folds_case_and_composes():
     assert run(NormalizeFilter(), "ГЕМАТОЛОГИЯ", "Й") == ["гематология", "й"]  # "Й" decomposed
 
@@ -71,6 +72,7 @@ def test_homoglyphs_are_repaired_to_the_main_script(mixed, repaired):
 
 # -- code level -----------------------------------------------------------------------
 
+
 def test_code_filter_keeps_only_codes_when_indexing():
     assert run(CodeFilter(), "ХМЛ", "лечение", "B12", "2019", "Forum") == ["хмл", "b12", "2019"]
 
@@ -91,9 +93,16 @@ def test_code_letter_prefix():
 
 # -- Russian --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "form, key",
-    [("гематологии", "гематология"), ("крови", "кровь"), ("кровью", "кровь"), ("лечения", "лечение"), ("учёта", "учет")],
+    [
+        ("гематологии", "гематология"),
+        ("крови", "кровь"),
+        ("кровью", "кровь"),
+        ("лечения", "лечение"),
+        ("учёта", "учет"),
+    ],
 )
 def test_russian_lemma(form, key):
     assert lemma(form) == key
@@ -109,8 +118,16 @@ def test_russian_lemma_filter_gives_latin_words_their_english_key():
 
 @pytest.mark.parametrize(
     "a, b",
-    [("гематология", "гематологической"), ("наука", "научных"), ("медицина", "медицинской"), ("кровь", "кровяные"),
-     ("кость", "костного"), ("Казахстан", "казахстанских"), ("клиника", "клинический"), ("онкогематология", "онкогематологических")],
+    [
+        ("гематология", "гематологической"),
+        ("наука", "научных"),
+        ("медицина", "медицинской"),
+        ("кровь", "кровяные"),
+        ("кость", "костного"),
+        ("Казахстан", "казахстанских"),
+        ("клиника", "клинический"),
+        ("онкогематология", "онкогематологических"),
+    ],
 )
 def test_russian_family_joins_noun_and_adjective(a, b):
     assert family(a.lower()) == family(b.lower())
@@ -118,8 +135,15 @@ def test_russian_family_joins_noun_and_adjective(a, b):
 
 @pytest.mark.parametrize(
     "a, b",
-    [("часть", "частный"), ("наличие", "наличный"), ("кровь", "кровать"), ("наука", "научиться"),
-     ("пивоварова", "пивовар"), ("медицина", "медик"), ("гематология", "гемостаз")],
+    [
+        ("часть", "частный"),
+        ("наличие", "наличный"),
+        ("кровь", "кровать"),
+        ("наука", "научиться"),
+        ("пивоварова", "пивовар"),
+        ("медицина", "медик"),
+        ("гематология", "гемостаз"),
+    ],
 )
 def test_russian_family_keeps_apart(a, b):
     assert family(a) != family(b)
@@ -134,6 +158,7 @@ def test_russian_family_filter_drops_latin_words():
 
 
 # -- Kazakh ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "forms",
@@ -155,8 +180,16 @@ def test_kazakh_forms_share_a_stem(forms):
 
 @pytest.mark.parametrize(
     "a, b",
-    [("орталық", "орта"), ("орталық", "ортада"), ("дәрігер", "дәрі"), ("ем", "емес"), ("жас", "жасуша"),
-     ("қан", "қана"), ("қан", "қандай"), ("ауру", "аурухана")],
+    [
+        ("орталық", "орта"),
+        ("орталық", "ортада"),
+        ("дәрігер", "дәрі"),
+        ("ем", "емес"),
+        ("жас", "жасуша"),
+        ("қан", "қана"),
+        ("қан", "қандай"),
+        ("ауру", "аурухана"),
+    ],
 )
 def test_kazakh_harmony_keeps_apart(a, b):
     assert kazakh.stem(a) != kazakh.stem(b)
@@ -180,17 +213,31 @@ def test_kazakh_family_joins_russian_loans_to_their_derivatives():
 
 # -- English --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "british, american",
-    [("haematology", "hematology"), ("anaemia", "anemia"), ("leukaemia", "leukemia"), ("paediatric", "pediatric"),
-     ("programme", "program"), ("centre", "center"), ("organisation", "organization"), ("colour", "color")],
+    [
+        ("haematology", "hematology"),
+        ("anaemia", "anemia"),
+        ("leukaemia", "leukemia"),
+        ("paediatric", "pediatric"),
+        ("programme", "program"),
+        ("centre", "center"),
+        ("organisation", "organization"),
+        ("colour", "color"),
+    ],
 )
 def test_british_spellings_fold(british, american):
     assert us_spelling(british) == american
 
 
 def test_spelling_filter_keeps_other_words():
-    assert run(EnglishSpellingFilter(), "hematology", "paint", "aerial", "advise") == ["hematology", "paint", "aerial", "advise"]
+    assert run(EnglishSpellingFilter(), "hematology", "paint", "aerial", "advise") == [
+        "hematology",
+        "paint",
+        "aerial",
+        "advise",
+    ]
 
 
 @pytest.mark.parametrize("a, b", [("study", "studies"), ("hematology", "haematologists"), ("leukaemia", "leukemias")])
@@ -203,7 +250,127 @@ def test_english_keys_keep_apart():
     assert english_key("leukocytes") != english_key("leukemia")
 
 
+# English possessives (the archive's own: Patient’s, Center’s, hematologist’s, patients’, doctors’)
+
+
+@pytest.mark.parametrize(
+    "word, bare",
+    [
+        ("Patient’s", "Patient"),
+        ("Patient's", "Patient"),
+        ("hematologist’s", "hematologist"),
+        ("WHO’s", "WHO"),
+        ("CML's", "CML"),
+        ("children's", "children"),
+        ("Ospanova's", "Ospanova"),
+        ("O'Brien", "O'Brien"),
+        ("rock'n'roll", "rock'n'roll"),
+        ("is", "is"),
+        ("Оспанова's", "Оспанова's"),
+    ],
+)
+def test_possessives_are_stripped_from_latin_words(word, bare):
+    assert strip_possessive(word) == bare
+
+
+def test_possessive_filter():
+    assert run(PossessiveFilter(), "Center’s", "children's", "it") == ["Center", "children", "it"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+@pytest.mark.parametrize(
+    "text, plain",
+    [
+        ("the Patient’s rights", "the Patient rights"),
+        ("the Center's doctors", "the Center doctors"),
+        ("patients’ families", "patients families"),
+        ("doctors’ advice", "doctors advice"),
+        ("children's hematologist’s", "children hematologist"),
+    ],
+)
+def test_possessives_have_the_words_keys_at_index_and_query_time(lang, text, plain):
+    assert analyze(lang, text) == analyze(lang, plain)
+    assert analyze_positions(lang, text) == analyze_positions(lang, plain)
+
+
+def test_possessive_abbreviations_have_the_abbreviations_code():
+    assert analyze(None, "CML’s", level="code") == analyze(None, "CML", level="code") == ["cml"]
+    assert analyze_positions(None, "WHO’s", level="code") == analyze_positions(None, "WHO", level="code")
+
+
+# -- Kazakh morphology of loanwords (the archive's класс/кластар, конгреске/конгресіне, процесінде ...)
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ["класс", "кластар", "класы"],
+        ["конгресс", "конгреске", "конгресіне", "конгресі"],
+        ["процесс", "процесінде", "процесі", "процесінің", "процесті", "процестерге", "процестерді"],
+        ["прогресс", "прогресі"],
+        ["грамм", "грамы"],
+    ],
+)
+def test_kazakh_loans_get_back_their_doubled_consonant(forms):
+    assert {kazakh.stems(f) for f in forms} == {(forms[0],)}
+    assert len({kazakh.family(f) for f in forms}) == 1
+    assert {k for f in forms for keys in analyze_positions("kk", f) for k in keys} == {forms[0]}
+
+
+@pytest.mark.parametrize(
+    "word, key",
+    [
+        ("программа", "программа"),
+        ("программасы", "программа"),
+        ("басы", "бас"),
+        ("тасы", "тас"),
+        ("протоколы", "протокол"),
+    ],
+)
+def test_stems_that_are_words_get_no_doubled_consonant(word, key):
+    assert kazakh.stem(word) == key
+    assert kazakh.restored("бас") is None and kazakh.restored("программ") is None
+
+
+@pytest.mark.parametrize(
+    "noun, adjectives",
+    [
+        ("донор", ["донорлық", "донорлы", "доноры"]),
+        ("вакцина", ["вакциналық", "вакциналар"]),
+        ("гематология", ["гематологиялық", "гематологиясы"]),
+        ("молекула", ["молекулалық", "молекулалы"]),
+        ("доза", ["дозалы", "дозасы", "дозадағы"]),
+        ("жасуша", ["жасушалық", "жасушаларының"]),
+    ],
+)
+def test_kazakh_adjectives_of_loans_join_their_nouns_at_the_family_level(noun, adjectives):
+    assert {kazakh.family(a) for a in adjectives} == {kazakh.family(noun)}
+    assert {k for a in adjectives for k in analyze("kk", a, level="family")} == {kazakh.family(noun)}
+
+
+def test_a_loan_noun_in_л_with_a_possessive_is_no_adjective():
+    assert kazakh.family("протоколы") == kazakh.family("протокол") == "протокол"  # not «протоко» + -лы
+    assert kazakh.family("ауылы") == "ауыл"
+
+
+@pytest.mark.parametrize(
+    "form, stem",
+    [
+        ("дәрігерлеріміздің", "дәрігер"),
+        ("дәрігерлеріне", "дәрігер"),
+        ("жасушаларының", "жасуша"),
+        ("жасушаларынан", "жасуша"),
+        ("конференцияларында", "конференция"),
+        ("конференциясында", "конференция"),
+    ],
+)
+def test_stacked_plural_possessive_and_case_endings_strip_at_once(form, stem):
+    assert kazakh.stem(form) == stem
+    assert analyze_positions("kk", form)[0][0] == stem
+
+
 # -- chains ---------------------------------------------------------------------------
+
 
 def test_russian_chain_drops_stop_words_and_initials():
     assert analyze("ru", "Пивоварова И. А. и гематология") == ["пивоваров", "гематология"]

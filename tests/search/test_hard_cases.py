@@ -12,7 +12,7 @@ CASES_FILE = Path(__file__).resolve().parents[3] / "shared" / "linguistics" / "h
 
 
 def load_cases():
-    lines = [l for l in CASES_FILE.read_text(encoding="utf-8").splitlines() if l and not l.startswith("#")]
+    lines = [line for line in CASES_FILE.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
     rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
     return [pytest.param(r, id=f"{r['id']}-{r['query']}") for r in rows]
 

@@ -42,8 +42,12 @@ def test_an_indexing_run_gives_the_composed_chains_tokens(key):
     fast = IndexingChain(*composed.items)
     assert fast._plan() is not None  # every chain of ours has the loop form
     for text in TRICKY + _corpus_texts():
-        for options in ({"positions": True, "boosts": True}, {"boosts": True}, {"positions": True},
-                        {"removestops": False}):
+        for options in (
+            {"positions": True, "boosts": True},
+            {"boosts": True},
+            {"positions": True},
+            {"removestops": False},
+        ):
             assert _tokens(fast, text, mode="index", **options) == _tokens(composed, text, mode="index", **options)
 
 
@@ -61,8 +65,14 @@ def test_collected_positions_and_counts_are_the_composed_chains(key):
         assert fast.collect(text, False) == counts
 
 
-@pytest.mark.parametrize("options", [{"mode": "query", "positions": True}, {"mode": "index", "chars": True, "positions": True},
-                                     {"mode": "index", "removestops": False, "positions": True}])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"mode": "query", "positions": True},
+        {"mode": "index", "chars": True, "positions": True},
+        {"mode": "index", "removestops": False, "positions": True},
+    ],
+)
 def test_other_runs_are_the_composed_chain(options):
     composed = _FACTORIES[("exact", "ru")]()
     fast = IndexingChain(*composed.items)
@@ -116,4 +126,6 @@ def test_split_words_is_what_the_tokenizer_yields(join):
     tokenizer = WordTokenizer(join)
     for text in TRICKY + _corpus_texts(60):
         words, positions = split_words(text, join)
-        assert list(zip(words, positions, strict=True)) == [(t.text, t.pos) for t in tokenizer(text, positions=True, mode="index")]
+        assert list(zip(words, positions, strict=True)) == [
+            (t.text, t.pos) for t in tokenizer(text, positions=True, mode="index")
+        ]

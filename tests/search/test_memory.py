@@ -58,7 +58,7 @@ def test_chains_with_a_small_memory_give_the_same_tokens(key, few_words):
         for options in ({"mode": "index", "positions": True}, {"mode": "index", "removestops": False}):
             assert _tokens(chain, text, **options) == _tokens(composed, text, **options)
     for memories in chain.__dict__.get("_words", {}).values():
-        assert all(len(m) <= few_words for m in memories)
+        assert all(len(m) <= few_words for m in memories.values())
 
 
 @pytest.mark.parametrize("key", sorted(_FACTORIES, key=str))
@@ -67,7 +67,7 @@ def test_a_words_keys_are_the_index_runs_and_are_not_remembered_by_the_chain(key
     chain.__dict__.pop("_words", None)
     for word in _words(300) + TRICKY[0].split() + TRICKY[1].split():
         assert chain.keys(word) == [t.text for t in _FACTORIES[key]()(word, mode="index", removestops=False)]
-    assert not any(len(m) for memories in chain.__dict__.get("_words", {}).values() for m in memories)
+    assert not any(len(m) for memories in chain.__dict__.get("_words", {}).values() for m in memories.values())
 
 
 def test_the_snippet_lexicon_starts_afresh_past_its_limit_and_still_marks_the_same_words():
