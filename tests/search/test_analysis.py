@@ -395,3 +395,10 @@ def test_russian_ambiguous_forms_keep_their_readings():
 def test_query_positions_group_alternatives():
     assert analyze_positions(None, "BCR-ABL1", level="code") == [["bcr"], ["abl1"]]
     assert analyze_positions("ru", "костного мозга") == [["костный"], ["мозг"]]
+
+
+def test_an_abbreviation_that_spells_a_stop_word_keeps_its_code_key():
+    # WHO (the World Health Organization) and ALL (a leukaemia) are abbreviations, "who" and "all" stop words.
+    assert analyze(None, "WHO 2022 classification of ALL", "index", "code") == ["=who", "2022", "=all"]
+    assert analyze_positions(None, "WHO’s", "code") == [["=who"]]
+    assert analyze_positions(None, "who", "code") == []  # typed in lower case: the stop word
