@@ -385,11 +385,10 @@ class SearchService:
 
         def word_list() -> list[relax.Word]:
             if not words:
-                site = self._site_name()
                 words.extend(
                     relax.Word(
                         p.words,
-                        all(relax.is_generic(c.text) or site.holds(c.text) for c in p.clauses),
+                        self._weak(p),
                         matching(parts.without_excluded(p.query), searcher, filters, budget) & filters,
                     )
                     for p in parts.parts
@@ -480,12 +479,15 @@ class SearchService:
             self._site = (generation, navigation.SiteName(self.meta().get("site_titles")))
         return self._site[1]
 
+    def _weak(self, part: visitor_query.Part) -> bool:
+        """Return whether a query part may be missing: generic words, or words of the site's own name."""
+        site = self._site_name()
+        return all(relax.is_generic(c.text) or site.holds(c.text) for c in part.clauses)
+
     def _named(self, parts, searcher, filters, budget, word_list) -> list[int]:
         """Return the pages whose titles are what the query says (see :mod:`search.navigation`)."""
         texts = [p.words for p in parts.parts]
-        site = self._site_name()
-        weak = [all(relax.is_generic(c.text) or site.holds(c.text) for c in p.clauses) for p in parts.parts]
-        telling = [p for p, w in zip(parts.parts, weak) if not w] or parts.parts
+        telling = [p for p in parts.parts if not self._weak(p)] or parts.parts
         fields = frozenset(searcher.schema.names())
         titles = frozenset(f for f in fields if f.startswith("title_")) | {CROSS_TITLE_FIELD}
         in_titles = [navigation.title_only(p.query, titles, fields) for p in telling]
