@@ -51,15 +51,26 @@ def score(ranked: list[str], relevant: set[str]) -> dict:
 class Poisk:
     name = "poisk"
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, semantic: bool = True, build: bool = True):
+        from indexer.embedding import Embedding, Plan
         from indexer.site import Site
         from indexer.sync import reindex
         from web import create_app
 
-        reindex(Site.load(CORPUS), index_dir)
+        if build:
+            reindex(Site.load(CORPUS), index_dir)
+            Embedding(index_dir, Plan(mode="on")).run()  # the vectors `make serve` makes (used when semantic)
+        if not semantic:
+            self.name = "poisk-words"
         # No analytics: the judged queries are not visitors' searches (and the index's folder goes at the end).
         self.client = create_app(
-            {"INDEX": str(index_dir), "TESTING": True, "RATE_LIMIT": "", "ANALYTICS": ""}
+            {
+                "INDEX": str(index_dir),
+                "TESTING": True,
+                "RATE_LIMIT": "",
+                "ANALYTICS": "",
+                "SEMANTIC": "on" if semantic else "off",
+            }
         ).test_client()
 
     def search(self, q: str, lang: str) -> list[str]:
@@ -69,6 +80,7 @@ class Poisk:
             return []
         hits = r.get_json()["results"]
         self.marked = {h["path"] for h in hits if h.get("missing")}  # hits that lack a query word, and say so
+        self.answered = bool(hits)
         return [h["path"] for h in hits]
 
 
@@ -171,6 +183,7 @@ def evaluate(engine, queries, urls) -> dict:
         result = {"row": row, "ranked": ranked, "violations": len(must_not & set(ranked[:K]))}
         if row["kind"] in NOTHING_KINDS:  # nothing, or only hits marked as lacking a query word
             result["nonsense_ok"] = not [p for p in ranked_paths if p not in getattr(engine, "marked", ())]
+            result["empty"] = not ranked_paths
         else:
             result.update(score(ranked, {url_of(urls, p) for p in row["relevant"]}))
         per.append(result)
@@ -195,14 +208,19 @@ def summarise(per, key=lambda r: "all"):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--queries", type=Path, default=QUERIES)
+    parser.add_argument("--queries", type=Path, nargs="+", default=[QUERIES])
+    parser.add_argument(
+        "--semantic",
+        choices=("on", "off", "both"),
+        default="both",
+        help="search by meaning too (on), by words only (off), or both side by side (default)",
+    )
     parser.add_argument("--show-misses", action="store_true", help="list queries with recall below 1")
     parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args(argv)
     if not CORPUS.is_dir():
         print(f"the real archive is not at {CORPUS}", file=sys.stderr)
         return 2
-    queries = load_queries(args.queries)
 
     from indexer.pages import read_page
     from indexer.site import Site
@@ -215,13 +233,22 @@ def main(argv=None) -> int:
         urls[p.path] = p.url
 
     with tempfile.TemporaryDirectory() as tmp:
-        engines = [Poisk(Path(tmp, "poisk"))]
+        index = Path(tmp, "poisk")
+        engines = [Poisk(index, semantic=args.semantic != "off")]
+        if args.semantic == "both":
+            engines.insert(0, Poisk(index, semantic=False, build=False))
         if not args.no_baseline:
             engines.append(PlainWhoosh(Path(tmp, "plain")))
             engines.append(SnowballOr(Path(tmp, "or")))
-        results = {e.name: evaluate(e, queries, urls) for e in engines}
+        for file in args.queries:
+            report(file, engines, urls, args.show_misses)
+    return 0
 
-    print(f"{len(queries)} judged queries ({args.queries.name}); recall@{K} / MRR / nDCG@{K}\n")
+
+def report(file: Path, engines, urls, show_misses: bool) -> None:
+    queries = load_queries(file)
+    results = {e.name: evaluate(e, queries, urls) for e in engines}
+    print(f"\n{len(queries)} judged queries ({file.name}); recall@{K} / MRR / nDCG@{K}\n")
     print(f"| engine | group | n | recall@{K} | MRR | nDCG@{K} |")
     print("|---|---|---|---|---|---|")
     for name, per in results.items():
@@ -239,8 +266,11 @@ def main(argv=None) -> int:
         print(
             f"| {name} | nonsense/negative with no (unmarked) results | {sum(r['nonsense_ok'] for r in nonsense)}/{len(nonsense)} | | | |"
         )
+        print(
+            f"| {name} | nonsense/negative answered with nothing at all | {sum(r['empty'] for r in nonsense)}/{len(nonsense)} | | | |"
+        )
         print(f"| {name} | must-not pages in a top {K} | {violations} | | | |")
-    if args.show_misses:
+    if show_misses:
         print()
         for r in results["poisk"]:
             if r.get("recall", 1) < 1 or r["violations"] or r.get("nonsense_ok") is False:
@@ -249,7 +279,6 @@ def main(argv=None) -> int:
                     f"{row['id']} {row['lang']} {row['kind']:15} {row['query']!r}: recall {r.get('recall', '-')}, "
                     f"violations {r['violations']}; top: {r['ranked'][:5]}"
                 )
-    return 0
 
 
 if __name__ == "__main__":

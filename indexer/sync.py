@@ -17,7 +17,7 @@ from indexer.lock import writer_lock
 from indexer.pages import read_page
 from indexer.site import Site
 from indexer.walk import is_page_file, page_files
-from search import store
+from search import store, vectors
 from search.schema import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -182,6 +182,7 @@ def _full_build(site: Site, root: Path, progress, procs: int = 1) -> Report:
         report.indexed, report.errors = outcome.indexed, outcome.errors
         ix.close()
         store.write_meta(gen, _meta(site))
+        vectors.carry_over(store.current(root), gen)  # rows of unchanged pages stay valid
         store.write_manifest(gen)
         store.publish(root, gen)
         return report

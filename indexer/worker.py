@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from indexer.embedding import Embedding, Plan
 from indexer.faults import Fault, describe
 from indexer.lock import LockTimeout, writer_lock
 from indexer.site import Site
@@ -19,6 +20,7 @@ from search import store
 log = logging.getLogger(__name__)
 
 PROBE_BYTES = 64 * 1024
+_EMBED = ("embed",)  # the job of embedding pages while no words wait
 
 
 class Reindexer:
@@ -43,6 +45,7 @@ class Reindexer:
         retry_max: float = 30.0,
         probe_every: float = 1.0,
         quick_check_every: float = 60.0,
+        semantic: Plan | None = None,
     ):
         self.content = Path(content)
         self.index_root = Path(index_root)
@@ -68,6 +71,8 @@ class Reindexer:
         self.last_report: Report | None = None
         self.last_run_at: float | None = None
         self.last_success_at: float | None = None
+        # Page vectors follow the words when the index is idle (None: words only).
+        self.embedding = Embedding(self.index_root, semantic) if semantic and semantic.mode != "off" else None
 
     @property
     def last_error(self) -> str | None:
@@ -146,6 +151,7 @@ class Reindexer:
             "failing_since": self.failing_since,
             "failures": self.failures,
             "next_retry_in": None if retry_at is None else round(max(0.0, retry_at - time.monotonic()), 1),
+            "semantic": self.embedding.progress.to_dict() if self.embedding else {"state": "off"},
         }
 
     # -- the thread --------------------------------------------------------------------------
@@ -156,7 +162,10 @@ class Reindexer:
                 job = self._next_job()
                 if job is None:
                     return
-                self._run(*job)
+                if job is _EMBED:
+                    self.embedding.step(1.0, stop=lambda: self._pending)  # words first
+                else:
+                    self._run(*job)
             except Exception:  # never let the thread end: log it and go on
                 log.exception("the reindexer failed unexpectedly; it goes on")
                 time.sleep(self.retry_first)
@@ -175,6 +184,9 @@ class Reindexer:
                 due = failing and time.monotonic() >= self._retry_at
                 if (self._pending and not failing) or due:
                     return self._take()
+                if not failing and self.embedding is not None and self.embedding.due():
+                    self._running = True
+                    return _EMBED
                 if not failing:
                     self._cond.wait(self.probe_every)
                     if self._pending or self._stopped:
@@ -227,6 +239,8 @@ class Reindexer:
             log.warning("indexing works again after %d failed attempts (%s)", self.failures, self.fault.message)
         self.last_report, self.fault, self.failing_since, self.failures = report, None, None, 0
         self.last_success_at = time.time()
+        if self.embedding is not None:
+            self.embedding.changed()
         store.write_status(self.index_root, "ok", summary=report.summary())
         log.info("%s", report.summary())
 

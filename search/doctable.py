@@ -241,3 +241,14 @@ def _encode(values: list) -> tuple[np.ndarray, list]:
     distinct = sorted(set(values), key=lambda v: (v is None, "" if v is None else str(v)))
     index = {v: i for i, v in enumerate(distinct)}
     return np.fromiter((index[v] for v in values), dtype=np.int64, count=len(values)), distinct
+
+
+def documents_by_path(reader) -> dict[str, int]:
+    """Return each live document's number by its page path (read from the path column)."""
+    found: dict[str, int] = {}
+    for sub, offset in _leaves(reader):
+        deleted = sub.is_deleted if sub.has_deletions() else None
+        for i, path in enumerate(sub.column_reader("path")):
+            if deleted is None or not deleted(i):
+                found[path] = offset + i
+    return found

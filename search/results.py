@@ -24,6 +24,7 @@ class Hit:
     translations: dict[str, str] = field(default_factory=dict)  # language → URL of the same page
     duplicates: list[dict] = field(default_factory=list)  # other addresses of the same text
     missing: list[str] | None = None  # the query words this page lacks (soft matching); None: it has all
+    match: str = "all"  # all: every query word; partial: some of them; semantic: found by meaning
 
     def to_dict(self) -> dict:
         return {
@@ -39,6 +40,7 @@ class Hit:
             "translations": self.translations,
             "duplicates": self.duplicates,
             "missing": self.missing,
+            "match": self.match,
         }
 
 

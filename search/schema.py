@@ -7,7 +7,7 @@ from search.analysis.indexing import IndexingFrequency, IndexingPositions
 
 # Bump when the schema or any analyser changes what is indexed: the indexer then
 # rebuilds from content instead of mixing old and new keys.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 CODE_FIELD = "code"
 CROSS_FIELD = "cross"
@@ -56,7 +56,7 @@ def build_schema() -> fields.Schema:
     schema = fields.Schema(
         # Identity: the source file relative to the pages folder, and its page folder
         # (the files of one folder are translations of one page).
-        path=fields.ID(stored=True, unique=True),
+        path=fields.ID(stored=True, unique=True, sortable=True),  # a column: page vectors find their documents
         folder=_unindexed(fields.ID(stored=True, sortable=True)),
         # Pages whose text is the same (copies under two folder numbers) share this key and
         # are answered as one hit that lists its other addresses.

@@ -22,7 +22,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import reading as whoosh_reading
 
-from search import datewords, navigation, ranking, relax, store, synonyms
+from search import datewords, hybrid, navigation, ranking, relax, store, synonyms
 from search import query as visitor_query
 from search.analysis import LANGUAGES
 from search.correct import Vocabulary, correct, transliterations
@@ -30,6 +30,7 @@ from search.doctable import DocTable
 from search.errors import IndexDamaged, QueryError
 from search.highlight import marked_title, query_terms, snippet
 from search.matching import Budget, matching
+from search.meaning import Meaning
 from search.results import Hit, SearchPage
 from search.schema import CROSS_TITLE_FIELD, body_field
 
@@ -188,6 +189,7 @@ class SearchService:
         refresh_interval: float = 1.0,
         time_budget: float = 2.0,
         cache_size: int = 1000,
+        semantic: bool = True,
     ):
         self.index_dir = Path(index_dir)
         self.cache = AnswerCache(cache_size)
@@ -210,6 +212,8 @@ class SearchService:
         self._site: tuple | None = None  # (generation, the site name's words)
         self.damage: str | None = None  # the last fault in reading this index (None while none was met)
         self.damaged_at: float | None = None
+        # Pages found by meaning (when the indexer has written page vectors and the model loads).
+        self.meaning = Meaning(semantic, refresh_interval)
         warm_up()
 
     # -- searchers -------------------------------------------------------------
@@ -333,7 +337,13 @@ class SearchService:
         """
         started = time.perf_counter()
         searcher, columns = self._searcher()
-        key = (req, self._switches, searcher.reader().generation(), columns.period(self.clock()))
+        key = (
+            req,
+            self._switches,
+            searcher.reader().generation(),
+            columns.period(self.clock()),
+            self.meaning.version(self._generation),
+        )
         page = self.cache.get(key)
         if page is not None:
             return replace(page, took_ms=_ms(started))
@@ -410,11 +420,19 @@ class SearchService:
                 missing[doc] = tuple(i for i, w in enumerate(word_list()) if doc not in w.pages)
         soft = _sorted(d for d in missing if d not in named_set)
         soft_distinct = soft[columns.distinct(soft)] if len(soft) else soft
+        # Pages near the query's meaning fill what words left empty (never above a page with every word).
+        near: dict[int, float] = {}
+        similar = None  # the similarity to the query of any page (when the model was asked)
+        if parts is not None and not by_date and len(distinct) < req.per_page:
+            near, similar = self._near(req, parts, searcher, columns, filters, found | named_set | missing.keys())
+            for doc in near:
+                missing[doc] = tuple(i for i, w in enumerate(word_list()) if doc not in w.pages)
+        near_arr = _sorted(near)
         named_arr = _sorted(named_set)
         named_distinct = named_arr[columns.distinct(named_arr)] if len(named_arr) else named_arr
         rest = [
             a
-            for a in (distinct[~np.isin(distinct, named_arr)] if len(named_arr) else distinct, soft_distinct)
+            for a in (distinct[~np.isin(distinct, named_arr)] if len(named_arr) else distinct, soft_distinct, near_arr)
             if len(a)
         ]
         shown = np.concatenate([named_distinct, *rest]) if len(named_distinct) or rest else distinct
@@ -424,7 +442,7 @@ class SearchService:
             )
         facets = columns.count(np.sort(shown))
         any_word = None
-        if missing:
+        if missing.keys() - near.keys():
             any_word = self._boosted(parts.without_excluded(wq.Or([p.query for p in parts.parts])), req)
         if by_date:
             ranked = [(d, None) for d in columns.newest(distinct, wanted)]
@@ -445,19 +463,29 @@ class SearchService:
                     for d, sc in zip(docs[best].tolist(), scores[best].tolist())
                     if d not in named_set and int(columns.same_text[d]) not in taken
                 ][: wanted - len(ranked)]
-            if len(ranked) < wanted and len(soft):
-                docs, scores = ranking.order(any_word, searcher, soft, budget)
-                order = sorted(range(len(docs)), key=lambda i: relaxed.order[int(docs[i])])  # stable: by score within
-                docs, scores = docs[order], scores[order]
-                best = columns.distinct(docs)[: wanted - len(ranked)]
-                ranked += list(zip(docs[best].tolist(), scores[best].tolist()))
+            if len(ranked) < wanted and (len(soft) or near):
+                softly: list[tuple[int, float]] = []
+                if len(soft):
+                    docs, scores = ranking.order(any_word, searcher, soft, budget)
+                    order = sorted(range(len(docs)), key=lambda i: relaxed.order[int(docs[i])])  # stable: by score
+                    docs, scores = docs[order], scores[order]
+                    best = columns.distinct(docs)
+                    softly = list(zip(docs[best].tolist(), scores[best].tolist()))
+                score_of = {**near, **dict(softly)}
+                tail = [d for d, _ in softly]
+                if similar is not None:  # by meaning and by the telling words held, together
+                    held = hybrid.held_shares({d: missing[d] for d in [*tail, *near]}, [len(w.pages) for w in words])
+                    tail = hybrid.blend(tail, near, similar(tail), held)
+                ranked += [(d, score_of[d]) for d in tail][: wanted - len(ranked)]
         partial = budget.partial
-        terms = query_terms(text_query if any_word is None else wq.Or([p.query for p in parts.parts]))
+        terms = query_terms(text_query if not missing else wq.Or([p.query for p in parts.parts]))
+        relaxed_docs = missing.keys() - near.keys()
         page = []
         for d, score in ranked[first:wanted]:
             hit = self._hit(searcher.stored_fields(d), d, score, terms, searcher, filters, columns)
             if d in missing:
                 hit.missing = [words[i].text for i in missing[d]] or None
+                hit.match = "semantic" if d in near and d not in relaxed_docs else "partial"
             page.append(hit)
         lacking = sorted({i for d in missing for i in missing[d]})
         return SearchPage(
@@ -472,6 +500,27 @@ class SearchService:
             partial,
             relaxed=[words[i].text for i in lacking] or None,
         )
+
+    def _near(self, req, parts, searcher, columns, filters, taken: set[int]):
+        """Return pages near the query's meaning (document → similarity, nearest first), none of ``taken``,
+        and a function giving any pages' similarity to the query (None when the model was not asked)."""
+        pages = self.meaning.pages(self._generation, searcher.reader(), columns)
+        if pages is None or not len(pages):
+            return {}, None
+        vocab = Vocabulary(searcher.reader())
+        words = [c.text for p in parts.parts for c in p.clauses]
+        anywhere = self._allowed(columns, replace(req, lang=None, others=False))  # other languages lead to translations
+        found, query = self.meaning.find(
+            " ".join(p.words for p in parts.parts), words, vocab.knows, pages, anywhere, columns.size
+        )
+        if query is None:
+            return {}, None
+        found = hybrid.in_language(
+            found, req.lang or req.prefer_lang, columns.columns["lang"], columns.in_folder, filters
+        )
+        shown = {int(columns.same_text[d]) for d in taken}
+        near = {d: sim for d, sim in found if d not in taken and int(columns.same_text[d]) not in shown}
+        return near, functools.partial(pages.similarity, query)
 
     def _site_name(self) -> navigation.SiteName:
         generation = self._generation

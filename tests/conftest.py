@@ -1,8 +1,13 @@
 """Shared fixtures: the real archive (read from ../shared), our sample content, built indexes, the app."""
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Search by meaning embeds pages in the background and changes what soft queries answer while it
+# works: the tests of words run without it, and tests/test_semantic*.py turn it on where they need it.
+os.environ.setdefault("POISK_SEMANTIC", "off")
 
 from indexer.site import Site
 from indexer.sync import reindex

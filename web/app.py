@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
         refresh_interval=app.config["REFRESH_INTERVAL"],
         time_budget=app.config["QUERY_TIME_BUDGET"],
         cache_size=app.config["QUERY_CACHE"],
+        semantic=app.config["SEMANTIC"] != "off",
     )
 
     from web import admin, api, openapi, operations, pages, security, webhook, widget
@@ -53,9 +54,12 @@ def _reindexer_getter(app):
     def get():
         with lock:
             if app.config.get("REINDEXER") is None:
+                from indexer.embedding import Plan
                 from indexer.worker import Reindexer
 
-                app.config["REINDEXER"] = Reindexer(app.config["CONTENT"], app.config["INDEX"]).start()
+                app.config["REINDEXER"] = Reindexer(
+                    app.config["CONTENT"], app.config["INDEX"], semantic=Plan.from_settings(app.config)
+                ).start()
             return app.config["REINDEXER"]
 
     return get

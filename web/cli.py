@@ -50,17 +50,54 @@ def cmd_index(args, config) -> int:
         site, root, rebuild=args.rebuild, progress=_progress(), procs=_processes(config), verify=True, on_wait=_say
     )
     print(report.summary(), file=sys.stderr)
+    if not args.words_only:
+        _embed(root, config)
     return 0
+
+
+def _embed(root: Path, config: dict) -> None:
+    """Embed the pages that wait for a vector (the words are searchable already); Ctrl-C keeps what is done."""
+    from indexer.embedding import Embedding, Plan
+
+    plan = Plan.from_settings(config)
+    if plan.mode == "off":
+        return
+    embedding = Embedding(root, plan)
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(desc="meaning", unit="page", leave=False)
+
+    def show(progress) -> None:
+        if bar is not None:
+            bar.total = progress.pages + progress.pending
+            bar.n = progress.pages
+            bar.refresh()
+
+    try:
+        progress = embedding.run(show)
+    except KeyboardInterrupt:
+        print("poisk: stopped embedding; a running `poisk serve` embeds the rest", file=sys.stderr)
+        return
+    finally:
+        if bar is not None:
+            bar.close()
+    if progress.state == "ready":
+        print(f"meaning: {progress.pages} pages embedded", file=sys.stderr)
+    elif progress.reason:
+        print(f"meaning: {progress.state}: {progress.reason}", file=sys.stderr)
 
 
 def _start_indexing(config: dict, watch: bool):
     """Make sure there is an index, then keep it in step in the background; return (reindexer, watcher)."""
+    from indexer.embedding import Plan
     from indexer.watch import Watcher
     from indexer.worker import Reindexer
 
     root = Path(config["INDEX"])
     site = Site.load(config["CONTENT"])
-    reindexer = Reindexer(config["CONTENT"], root)
+    reindexer = Reindexer(config["CONTENT"], root, semantic=Plan.from_settings(config))
     if not store.exists(root):
         report = reindex(site, root, progress=_progress(), procs=_processes(config), on_wait=_say)
         print(report.summary(), file=sys.stderr)
@@ -151,7 +188,7 @@ def cmd_watch(args, config) -> int:
 
 def cmd_search(args, config) -> int:
     """Search the index and print the results."""
-    service = SearchService(config["INDEX"])
+    service = SearchService(config["INDEX"], semantic=config["SEMANTIC"] != "off")
     page = service.search(SearchRequest(q=args.query, lang=args.lang, per_page=args.limit))
     if args.json:
         print(json.dumps(page.to_dict(), ensure_ascii=False, indent=2))
@@ -215,6 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help=cmd_index.__doc__)
     paths(p)
     p.add_argument("--rebuild", action="store_true", help="rebuild the whole index from nothing")
+    p.add_argument(
+        "--words-only",
+        action="store_true",
+        help="do not embed pages for search by meaning now (a running `poisk serve` embeds them)",
+    )
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("serve", help=cmd_serve.__doc__)

@@ -20,8 +20,10 @@ class Engine:
         refresh_interval: float = 1.0,
         time_budget: float = 2.0,
         cache_size: int = 1000,
+        semantic: bool = True,
     ):
         self.index_dir = index_dir
+        self.semantic = semantic
         self.cache_size = cache_size
         self.time_budget = time_budget
         self.clock = clock
@@ -43,7 +45,12 @@ class Engine:
                 self._tried = time.monotonic()
                 try:
                     self._service = SearchService(
-                        self.index_dir, self.clock, self.refresh_interval, self.time_budget, self.cache_size
+                        self.index_dir,
+                        self.clock,
+                        self.refresh_interval,
+                        self.time_budget,
+                        self.cache_size,
+                        semantic=self.semantic,
                     )
                     self._error = None
                 except IndexUnavailable as exc:

@@ -125,6 +125,29 @@ SETTINGS: list[Setting] = [
         "Token for `/admin/stats` (as `Authorization: Bearer …` or `?token=`); the page is off while empty.",
     ),
     Setting(
+        "SEMANTIC",
+        "auto",
+        "Search by meaning as well as words (multilingual-e5-small, bundled): `on`, `off`, or `auto` — on while the index holds at most SEMANTIC_AUTO_MAX_PAGES pages. Pages are embedded in the background after their words are searchable.",
+    ),
+    Setting(
+        "SEMANTIC_AUTO_MAX_PAGES",
+        20_000,
+        "Pages up to which SEMANTIC=auto embeds them (about 20 pages a second on two cores: 20,000 pages take a quarter of an hour once, then only changed pages are embedded).",
+        int,
+    ),
+    Setting(
+        "SEMANTIC_PASSAGE_CHARS",
+        600,
+        "Characters of each page embedded: its title, summary and the start of its body (longer finds a little more and embeds more slowly).",
+        int,
+    ),
+    Setting(
+        "SEMANTIC_TITLES_ONLY",
+        False,
+        "Embed only titles and summaries (about three times quicker to embed; finds less).",
+        bool,
+    ),
+    Setting(
         "WATCH_DEBOUNCE",
         0.3,
         "Seconds of quiet after file changes before `poisk serve --watch` updates the index.",
@@ -142,6 +165,13 @@ class SettingsError(ValueError):
 def _convert(setting: Setting, value):
     if value is None or isinstance(value, setting.kind):
         return value
+    if setting.kind is bool:
+        text = str(value).strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off", ""):
+            return False
+        raise SettingsError(f"setting {setting.name} must be true or false, got {value!r}")
     try:
         return setting.kind(value)
     except (TypeError, ValueError):
@@ -173,6 +203,9 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         values[s.name] = _convert(s, values[s.name])
     if values["WORD_MEMORY"] < 1:
         raise SettingsError(f"setting WORD_MEMORY must be at least 1, got {values['WORD_MEMORY']}")
+    if str(values["SEMANTIC"]).lower() not in ("auto", "on", "off"):
+        raise SettingsError(f"setting SEMANTIC must be auto, on or off, got {values['SEMANTIC']!r}")
+    values["SEMANTIC"] = str(values["SEMANTIC"]).lower()
     if values["DEFAULT_UI_LANG"] not in ("kk", "ru", "en"):
         raise SettingsError(f"setting DEFAULT_UI_LANG must be kk, ru or en, got {values['DEFAULT_UI_LANG']!r}")
     return values

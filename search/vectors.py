@@ -1,0 +1,167 @@
+"""Page vectors beside a generation's segments, and the nearest of them to a query.
+
+A generation holds at most one live vectors file, ``vectors-NNNNNN.npz`` (uncompressed NumPy):
+
+- ``keys``    each row's page (its ``path`` in the index)
+- ``hashes``  what was embedded for it (the model, the passage settings and the text), so that
+              only a changed page is embedded again
+- ``vectors`` the rows, float16 unit vectors
+- ``model``   the model that made them
+
+A file is never changed once written: each update writes the next number, fsynced, and the
+older one is removed once the generation's manifest lists the new one — so a reader that opened
+a file keeps a consistent copy, and the manifest's checksums stay true. A full rebuild starts its
+new generation with a link to the old generation's file (rows of unchanged pages stay valid).
+"""
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from search.store import fsync_dir
+
+_NAME = re.compile(r"^vectors-(\d{6})\.npz$")
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """One vectors file's content."""
+
+    keys: np.ndarray  # str, one per row
+    hashes: np.ndarray  # str, one per row
+    vectors: np.ndarray  # float16, rows × dimension
+    model: str
+    file: str = ""
+
+    @classmethod
+    def empty(cls, model: str, dimension: int) -> "Vectors":
+        return cls(np.zeros(0, dtype=str), np.zeros(0, dtype=str), np.zeros((0, dimension), np.float16), model)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def files(gen: Path) -> list[Path]:
+    """Return the generation's vectors files, oldest first."""
+    try:
+        names = [(int(m.group(1)), p) for p in Path(gen).iterdir() if (m := _NAME.match(p.name))]
+    except OSError:
+        return []
+    return [p for _, p in sorted(names)]
+
+
+def latest(gen: Path) -> Path | None:
+    """Return the generation's newest vectors file, or None."""
+    found = files(gen)
+    return found[-1] if found else None
+
+
+def is_vectors_file(name: str) -> bool:
+    return bool(_NAME.match(name))
+
+
+def read(path: Path) -> Vectors:
+    """Read a vectors file (raises OSError or ValueError when it is unreadable)."""
+    with np.load(path, allow_pickle=False) as data:
+        keys, hashes, vectors = data["keys"], data["hashes"], data["vectors"]
+        model = str(data["model"])
+    if not (len(keys) == len(hashes) == len(vectors)) or vectors.ndim != 2:
+        raise ValueError(f"{path.name}: rows, keys and hashes differ in number")
+    return Vectors(keys, hashes, vectors.astype(np.float16, copy=False), model, path.name)
+
+
+def write(gen: Path, data: Vectors) -> Path:
+    """Write ``data`` as the generation's next vectors file (durably) and return its path."""
+    gen = Path(gen)
+    newest = latest(gen)
+    number = int(_NAME.match(newest.name).group(1)) + 1 if newest else 1
+    path = gen / f"vectors-{number:06d}.npz"
+    fd, tmp = tempfile.mkstemp(dir=gen, prefix=".vectors-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(
+                f,
+                keys=np.asarray(data.keys, dtype=str),
+                hashes=np.asarray(data.hashes, dtype=str),
+                vectors=np.asarray(data.vectors, dtype=np.float16),
+                model=np.asarray(data.model),
+            )
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(gen)
+    return path
+
+
+def remove_older(gen: Path, keep: Path) -> None:
+    """Remove the generation's vectors files older than ``keep``."""
+    for path in files(gen):
+        if path.name < keep.name:
+            path.unlink(missing_ok=True)
+
+
+def carry_over(old_gen: Path | None, new_gen: Path) -> None:
+    """Start a new generation with the old one's vectors (a hard link: files are never changed)."""
+    source = latest(old_gen) if old_gen is not None else None
+    if source is None:
+        return
+    target = Path(new_gen) / source.name
+    try:
+        os.link(source, target)
+    except OSError:
+        try:
+            import shutil
+
+            shutil.copyfile(source, target)
+        except OSError:
+            target.unlink(missing_ok=True)
+
+
+class NearestPages:
+    """The vectors of one reader's pages, for finding the pages nearest a query vector."""
+
+    def __init__(self, data: Vectors, docnums_by_path: dict[str, int], size: int):
+        docs = np.fromiter((docnums_by_path.get(str(k), -1) for k in data.keys), np.int64, len(data.keys))
+        known = docs >= 0
+        self.docs = docs[known]
+        # float32 in memory: a matrix-vector product over float16 rows is many times slower.
+        self.matrix = np.ascontiguousarray(data.vectors[known], dtype=np.float32)
+        self.model = data.model
+        self.file = data.file
+        self.row_of = np.full(size, -1, dtype=np.int64)
+        self.row_of[self.docs] = np.arange(len(self.docs))
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def similarity(self, query: np.ndarray, docs) -> dict[int, float]:
+        """Return the similarity to ``query`` of those of ``docs`` that have a vector."""
+        docs = np.fromiter(docs, np.int64)
+        rows = self.row_of[docs] if len(docs) else docs
+        docs, rows = docs[rows >= 0], rows[rows >= 0]
+        scores = self.matrix[rows] @ np.asarray(query, dtype=np.float32) if len(rows) else rows
+        return dict(zip(docs.tolist(), np.asarray(scores, dtype=float).tolist()))
+
+    def nearest(self, query: np.ndarray, allowed: np.ndarray, limit: int, floor: float) -> list[tuple[int, float]]:
+        """Return up to ``limit`` (document, similarity) pairs above ``floor``, most similar first.
+
+        ``allowed`` is a boolean mask over documents: only those may be returned.
+        """
+        if not len(self.docs):
+            return []
+        scores = self.matrix @ np.asarray(query, dtype=np.float32)
+        ok = allowed[self.docs] & (scores >= floor)
+        rows = np.flatnonzero(ok)
+        if not len(rows):
+            return []
+        if len(rows) > limit:
+            rows = rows[np.argpartition(-scores[rows], limit - 1)[:limit]]
+        rows = rows[np.argsort(-scores[rows], kind="stable")]
+        return [(int(self.docs[r]), float(scores[r])) for r in rows]
