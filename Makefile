@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve lint test test-fallback install browser index golden bench bench-quick bench-relevance bench-analysis bench-load clean
+.PHONY: serve lint test test-fallback install browser index golden bench bench-quick bench-relevance bench-semantic bench-analysis bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,9 +55,9 @@ test-fallback: $(STAMP) $(FALLBACK)/.installed
 	$(FALLBACK)/bin/python -m pytest -q -p no:cacheprovider -m "not slow"
 	rm -rf var/fallback-index && mkdir -p var/fallback-index
 	cp -r content var/fallback-index/content
-	$(BIN)/poisk index --content var/fallback-index/content --index var/fallback-index/ix
+	$(BIN)/poisk index --words-only --content var/fallback-index/content --index var/fallback-index/ix
 	echo "Новое слово барабулька." >> var/fallback-index/content/user/pages/03.about/default.ru.md
-	$(FALLBACK)/bin/poisk index --content var/fallback-index/content --index var/fallback-index/ix
+	$(FALLBACK)/bin/poisk index --words-only --content var/fallback-index/content --index var/fallback-index/ix
 	$(BIN)/poisk search барабулька --index var/fallback-index/ix | grep -q "^1 results"
 	$(FALLBACK)/bin/poisk search барабулька --index var/fallback-index/ix | grep -q "^1 results"
 	@echo "whoosh3 and whoosh-reloaded read and update each other's index"
@@ -68,10 +68,15 @@ golden: $(STAMP)
 
 # Relevance on the real archive: recall@10, MRR, nDCG@10 per language and kind, beside plain Whoosh and a
 # Snowball OR baseline (the peers' matching); the visitors' set was written blind, by a helper who never saw the engine.
+# Poisk by words only (poisk-words) and with search by meaning (poisk, the default) side by side, on one index.
 bench-relevance: $(STAMP)
-	$(BIN)/python -m benchmarks.relevance
-	$(BIN)/python -m benchmarks.relevance --no-baseline --queries benchmarks/relevance/queries-holdout.tsv
-	$(BIN)/python -m benchmarks.relevance --queries benchmarks/relevance/queries-visitors.tsv
+	$(BIN)/python -m benchmarks.relevance --queries benchmarks/relevance/queries.tsv \
+		benchmarks/relevance/queries-holdout.tsv benchmarks/relevance/queries-visitors.tsv
+
+# Search by meaning: the real archive searchable by words, then by meaning; the time it adds to a query;
+# the vectors' size and the nearest-page search at 10k and 100k pages (about 3 minutes).
+bench-semantic: $(STAMP)
+	$(BIN)/python -m benchmarks.semantic --sizes 10000 100000
 
 # Speed at scale: Poisk beside tantivy, SQLite FTS5 and PostgreSQL on synthetic archives of 1k, 10k and 100k pages,
 # in-process and over HTTP (not part of make test; about 25 minutes, most of it the 100k size).
@@ -84,6 +89,7 @@ bench: $(STAMP)
 	$(POSTGRES)
 	$(BIN)/python -m pip install --quiet 'tantivy>=0.22' 'psycopg[binary]>=3.1'
 	$(BIN)/python -m benchmarks.scale --sizes 1000 10000 100000
+	$(BIN)/python -m benchmarks.semantic --sizes 10000 100000
 
 bench-quick: $(STAMP)
 	$(WRK)

@@ -60,6 +60,7 @@ class Reindexer:
         self._reason: str | None = None
         self._pending = False
         self._running = False
+        self._embedding_now = False
         self._stopped = False
         self._thread: threading.Thread | None = None
         self._retry_at: float | None = None  # monotonic time of the next attempt while failing
@@ -122,11 +123,19 @@ class Reindexer:
         if self._thread is not None:
             self.start()  # supervised: a thread that somehow ended is started again
 
-    def wait_idle(self, timeout: float = 30) -> bool:
-        """Wait until nothing is pending, running or waiting to be retried; return False on timeout."""
+    def wait_idle(self, timeout: float = 30, meaning: bool = False) -> bool:
+        """Wait until nothing is pending, running or waiting to be retried; return False on timeout.
+
+        The words are what is waited for; with ``meaning``, also every page's vector (see :meth:`state`).
+        """
         deadline = time.monotonic() + timeout
         with self._cond:
-            while self._pending or self._running or self._retry_at is not None:
+            while (
+                self._pending
+                or self._running
+                or self._retry_at is not None
+                or (meaning and self.embedding is not None and (self._embedding_now or self.embedding.due()))
+            ):
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
@@ -163,7 +172,11 @@ class Reindexer:
                 if job is None:
                     return
                 if job is _EMBED:
-                    self.embedding.step(1.0, stop=lambda: self._pending)  # words first
+                    self._embedding_now = True
+                    try:
+                        self.embedding.step(1.0, stop=lambda: self._pending)  # words first
+                    finally:
+                        self._embedding_now = False
                 else:
                     self._run(*job)
             except Exception:  # never let the thread end: log it and go on
@@ -185,7 +198,6 @@ class Reindexer:
                 if (self._pending and not failing) or due:
                     return self._take()
                 if not failing and self.embedding is not None and self.embedding.due():
-                    self._running = True
                     return _EMBED
                 if not failing:
                     self._cond.wait(self.probe_every)

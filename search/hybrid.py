@@ -51,11 +51,13 @@ def reads_as_words(words: Sequence[str], known: Callable[[str], bool], tokens: C
 
 
 def near_enough(
-    found: list[tuple[int, float]], floor: float = FLOOR, margin: float = MARGIN
+    found: list[tuple[int, float]], floor: float | None = None, margin: float | None = None
 ) -> list[tuple[int, float]]:
     """Keep the (document, similarity) pairs above ``floor`` and within ``margin`` of the best one."""
     if not found:
         return []
+    floor = FLOOR if floor is None else floor
+    margin = MARGIN if margin is None else margin
     best = found[0][1]
     return [(d, s) for d, s in found if s >= floor and s >= best - margin]
 

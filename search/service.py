@@ -22,7 +22,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import reading as whoosh_reading
 
-from search import datewords, hybrid, navigation, ranking, relax, store, synonyms
+from search import datewords, hybrid, navigation, ranking, relax, semantic, store, synonyms
 from search import query as visitor_query
 from search.analysis import LANGUAGES
 from search.correct import Vocabulary, correct, transliterations
@@ -521,6 +521,21 @@ class SearchService:
         shown = {int(columns.same_text[d]) for d in taken}
         near = {d: sim for d, sim in found if d not in taken and int(columns.same_text[d]) not in shown}
         return near, functools.partial(pages.similarity, query)
+
+    @_reads_index
+    def semantic_state(self) -> dict:
+        """Say whether search by meaning works: off, unavailable (no model), waiting, embedding or ready."""
+        if not self.meaning.enabled:
+            return {"state": "off"}
+        problem = semantic.unavailable()
+        if problem:
+            return {"state": "unavailable", "reason": problem}
+        searcher, columns = self._searcher()
+        pages = self.meaning.pages(self._generation, searcher.reader(), columns)
+        have = len(pages) if pages is not None else 0
+        pending = max(0, len(columns.live) - have)
+        state = "ready" if have and not pending else "embedding" if have else "waiting"
+        return {"state": state, "pages": have, "pending": pending}
 
     def _site_name(self) -> navigation.SiteName:
         generation = self._generation

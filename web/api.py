@@ -66,7 +66,13 @@ def healthz():
             body["reason"] = indexer["error"]
         return jsonify(body), 503
     meta = service.meta()
-    body = {"status": "ok", "documents": documents, "updated_at": meta.get("updated_at"), "indexer": indexer}
+    body = {
+        "status": "ok",
+        "documents": documents,
+        "updated_at": meta.get("updated_at"),
+        "indexer": indexer,
+        "semantic": semantic_state(current_app, service),
+    }
     reason = degraded_reason(indexer)
     if service.damage and not reason:
         reason = "the served index cannot be read (damaged): the indexer is checking it and rebuilds it if need be"
@@ -84,6 +90,16 @@ def readyz():
     except IndexUnavailable:
         return jsonify(status="unavailable", error=UNAVAILABLE), 503
     return jsonify(status="ok", documents=documents)
+
+
+def semantic_state(app, service) -> dict:
+    """Say how far search by meaning is: what the served index holds, and why it is off when it is."""
+    state = service.semantic_state()
+    reindexer = app.config.get("REINDEXER")
+    embedding = reindexer.state().get("semantic", {}) if reindexer is not None else {}
+    if state["state"] in ("waiting", "embedding") and embedding.get("state") in ("off", "failing"):
+        state.update(state=embedding["state"], reason=embedding.get("reason"))
+    return state
 
 
 def degraded_reason(indexer: dict) -> str | None:

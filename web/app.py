@@ -1,13 +1,17 @@
 """The application factory."""
 
+import logging
 import threading
 import time
 
 from flask import Flask
 
+from search import semantic
 from search.analysis import memory
 from web import errors, settings
 from web.engine import Engine
+
+log = logging.getLogger("poisk")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -17,6 +21,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     memory.set_words(app.config["WORD_MEMORY"])  # per process: a server meets few new words a search
+    if app.config["SEMANTIC"] != "off":
+        semantic.use_threads(semantic.threads_for(app.config["WORKERS"]))
+        missing = semantic.installed()
+        if missing:
+            log.warning("search by meaning is off: %s; searching by words", missing)
     app.extensions["poisk"] = Engine(
         app.config["INDEX"],
         clock=app.config.get("CLOCK") or time.time,

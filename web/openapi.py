@@ -46,6 +46,12 @@ HIT = {
             "description": "The query words this page lacks (it follows the pages holding every word); "
             "null when it holds them all.",
         },
+        "match": {
+            "type": "string",
+            "enum": ["all", "partial", "semantic"],
+            "description": "How the page matched: `all` the query's words, `partial` some of them (see `missing`), "
+            "`semantic` found by meaning (a page near the query's meaning that may hold none of its words).",
+        },
     },
 }
 
@@ -214,6 +220,27 @@ def document() -> dict:
                                             "documents": {"type": "integer"},
                                             "updated_at": {"type": ["string", "null"]},
                                             "indexer": {"type": "object"},
+                                            "semantic": {
+                                                "type": "object",
+                                                "description": "Search by meaning: `state` is off, unavailable "
+                                                "(the model cannot be loaded: see reason), waiting, embedding or "
+                                                "ready; `pages` have a vector, `pending` wait for one.",
+                                                "properties": {
+                                                    "state": {
+                                                        "enum": [
+                                                            "off",
+                                                            "unavailable",
+                                                            "waiting",
+                                                            "embedding",
+                                                            "ready",
+                                                            "failing",
+                                                        ]
+                                                    },
+                                                    "pages": {"type": "integer"},
+                                                    "pending": {"type": "integer"},
+                                                    "reason": {"type": ["string", "null"]},
+                                                },
+                                            },
                                         },
                                     }
                                 }

@@ -19,19 +19,19 @@
           tips: "Басқа сөздерді қолданып көріңіз.", more: "Тағы көрсету", all: "Барлық нәтижелер",
           showing: "Нәтижелер:", instead: "Іздеу:", clear: "Тазалау", unavailable: "Іздеу бұл сайттан қолжетімсіз.",
           years: "Жыл бойынша", anyYear: "Барлық жылдар", loading: "Ізделуде…", alsoIn: "Басқа тілдерде:", suggest: "Ұсыныстар",
-          relaxed: (w, n) => `${w} ${n > 1 ? "сөздері" : "сөзі"} жоқ беттер де көрсетілген.`, missing: "Жоқ сөз:", quotes: ["«", "»"] },
+          relaxed: (w, n) => `${w} ${n > 1 ? "сөздері" : "сөзі"} жоқ беттер де көрсетілген.`, missing: "Жоқ сөз:", semantic: "Мағынасы жақын.", quotes: ["«", "»"] },
     ru: { label: "Поиск", placeholder: "Поиск по сайту…", results: (n) => `Найдено: ${n}`, none: "Ничего не найдено",
           tips: "Попробуйте другие слова.", more: "Показать ещё", all: "Все результаты",
           showing: "Показаны результаты по запросу", instead: "Искать", clear: "Очистить",
           unavailable: "Поиск недоступен с этого сайта.", years: "По годам", anyYear: "Все годы", loading: "Ищем…",
           alsoIn: "Также:", suggest: "Подсказки",
-          relaxed: (w, n) => `Показаны страницы без ${n > 1 ? "слов" : "слова"} ${w}.`, missing: "Нет слова:", quotes: ["«", "»"] },
+          relaxed: (w, n) => `Показаны страницы без ${n > 1 ? "слов" : "слова"} ${w}.`, missing: "Нет слова:", semantic: "Близко по смыслу.", quotes: ["«", "»"] },
     en: { label: "Search", placeholder: "Search this site…", results: (n) => `${n} result${n === 1 ? "" : "s"}`,
           none: "No results", tips: "Try other words.", more: "Show more", all: "All results",
           showing: "Showing results for", instead: "Search instead for", clear: "Clear",
           unavailable: "Search is not available from this site.", years: "By year", anyYear: "Any year",
           loading: "Searching…", alsoIn: "Also in:", suggest: "Suggestions",
-          relaxed: (w) => `Also showing pages without ${w}.`, missing: "Missing:", quotes: ["“", "”"] },
+          relaxed: (w) => `Also showing pages without ${w}.`, missing: "Missing:", semantic: "Related by meaning.", quotes: ["“", "”"] },
   };
 
   const CSS = `
@@ -62,6 +62,7 @@ li[role=option][aria-selected="true"] { background: #e8f0fa; outline: 2px solid 
 .snippet { margin: .15rem 0 0; font-size: .9rem; line-height: 1.4; overflow-wrap: anywhere; }
 .also { margin: .15rem 0 0; font-size: .8rem; color: var(--poisk-muted); }
 .missing { margin: .15rem 0 0; font-size: .8rem; color: var(--poisk-muted); }
+.semantic { font-style: italic; }
 .also .lang { color: var(--poisk-accent); text-decoration: underline; cursor: pointer; }
 mark { background: var(--poisk-mark); color: inherit; padding: 0 .1em; border-radius: 2px; }
 .foot { display: flex; justify-content: space-between; align-items: center; gap: .5rem; margin-top: .4rem; }
@@ -256,7 +257,11 @@ mark { background: var(--poisk-mark); color: inherit; padding: 0 .1em; border-ra
       li.dataset.index = String(i);
       if (hit.date) li.append(" ", el("span", { class: "date" }, hit.date.slice(0, 10)));
       if (hit.snippet) li.append(marked(hit.snippet, el("p", { class: "snippet" })));
-      if (hit.missing && hit.missing.length) {
+      if (hit.match === "semantic") {
+        const p = el("p", { class: "missing" }, el("span", { class: "semantic" }, this.t.semantic));
+        if (hit.missing && hit.missing.length) p.append(" ", this.t.missing, " ", el("s", {}, hit.missing.join(", ")));
+        li.append(p);
+      } else if (hit.missing && hit.missing.length) {
         li.append(el("p", { class: "missing" }, this.t.missing, " ", el("s", {}, hit.missing.join(", "))));
       }
       const also = Object.entries(hit.translations || {})
