@@ -69,6 +69,38 @@ def passage(fields: dict, plan: Plan) -> str:
     return text
 
 
+EXTRA_PASSAGES = 2  # passages of a long page's body after the first (a page is as near as its nearest passage)
+MIN_PASSAGE = 200  # characters: a shorter end of a body is not a passage of its own
+
+
+def passages(fields: dict, plan: Plan) -> list[str]:
+    """Return the texts embedded for a page: :func:`passage`, then up to EXTRA_PASSAGES further stretches
+    of its body (each after its title), so that what a long page says further down is found too.
+
+    Measured on the judged queries (pages ranked by meaning alone): recall@10 0.506 → 0.542 (visitors'),
+    0.520 → 0.596 (first set), for about twice the embedding.
+    """
+    first = passage(fields, plan)
+    if plan.titles_only:
+        return [first]
+    title = (fields.get("title") or "").strip()
+    body = " ".join((fields.get("body") or "").split())
+    out = [first]
+    size = plan.passage_chars
+    for k in range(1, EXTRA_PASSAGES + 1):
+        space = body.find(" ", k * size - 50)  # a little overlap with the stretch before; whole words
+        if space < 0:
+            break
+        stretch = body[space + 1 : space + 1 + size]
+        if len(stretch) == size:
+            cut = stretch.rfind(" ")
+            stretch = stretch[: cut if cut > size // 2 else size]
+        if len(stretch) < MIN_PASSAGE:
+            break
+        out.append(f"{title}. {stretch}" if title else stretch)
+    return out
+
+
 def passage_hash(model: str, text: str) -> str:
     return hashlib.sha1(f"{model}\n{text}".encode()).hexdigest()[:20]
 
@@ -100,9 +132,9 @@ class Embedding:
         self._model = model or (lambda: semantic.shared(plan.threads or None))
         self._clock = clock
         self._seen: tuple | None = None  # (generation, index version) whose pages were read
-        self._wanted: dict[str, tuple[str, str]] = {}  # path → (hash, passage)
-        self._order: list[str] = []  # paths waiting, in the order they are embedded
-        self._have: dict[str, tuple[str, np.ndarray]] = {}  # path → (hash, float16 row)
+        self._wanted: dict[str, list[tuple[str, str]]] = {}  # path → its passages' (hash, text)
+        self._order: list[tuple[str, int]] = []  # (path, passage) waiting, in the order they are embedded
+        self._have: dict[tuple[str, int], tuple[str, np.ndarray]] = {}  # (path, passage) → (hash, float16 row)
         self._loaded: tuple | None = None  # (generation, vectors file) read into _have
         self._dirty = True  # the index may have changed since the last look
         self._unwritten = False
@@ -135,7 +167,7 @@ class Embedding:
             log.warning("page vectors: %s (trying again in %.0f s)", exc, self.RETRY_AFTER)
             self._retry_at = self._clock() + self.RETRY_AFTER
             self._seen = self._loaded = None
-            self.progress = Progress("failing", len(self._have), len(self._order), f"{type(exc).__name__}: {exc}")
+            self.progress = Progress("failing", *self._counts(), f"{type(exc).__name__}: {exc}")
         return self.progress
 
     def run(self, on_progress: Callable[[Progress], None] | None = None) -> Progress:
@@ -163,15 +195,24 @@ class Embedding:
         model = self._model() if self._order else None
         while self._order and self._clock() - started < seconds and not stop():
             batch, self._order = self._order[:BATCH], self._order[BATCH:]
-            rows = model.passages([self._wanted[p][1] for p in batch]).astype(np.float16)
-            for path, row in zip(batch, rows):
-                self._have[path] = (self._wanted[path][0], row)
+            rows = model.passages([self._wanted[p][i][1] for p, i in batch]).astype(np.float16)
+            for (path, i), row in zip(batch, rows):
+                self._have[path, i] = (self._wanted[path][i][0], row)
             self._unwritten = True
         if self._unwritten and (not self._order or self._clock() - self._written_at >= self.WRITE_EVERY):
             self._write(gen)
-        self.progress = Progress(
-            "embedding" if self._order else "ready", len(self._wanted) - len(self._order), len(self._order)
-        )
+        self.progress = Progress("embedding" if self._order else "ready", *self._counts())
+
+    def _counts(self) -> tuple[int, int]:
+        """Return how many pages have a vector (their first passage's) and how many wait for some passage."""
+        waiting = {p for p, _ in self._order}
+        first = sum(1 for p, parts in self._wanted.items() if self._current(p, 0, parts))
+        return first, len(waiting)
+
+    def _current(self, path: str, i: int, parts=None) -> bool:
+        parts = parts if parts is not None else self._wanted.get(path, ())
+        have = self._have.get((path, i))
+        return have is not None and i < len(parts) and have[0] == parts[i][0]
 
     def _read_pages(self, gen: Path) -> None:
         """Read which pages the index holds and which of them need a (new) vector."""
@@ -196,17 +237,18 @@ class Embedding:
         wanted, order = {}, []
         now = time.time()
         for f in fields:
-            text = passage(f, self.plan)
-            key = passage_hash(model_name, text)
-            wanted[f["path"]] = (key, text)
-            have = self._have.get(f["path"])
-            if have is None or have[0] != key:
-                visible = f.get("published", True) and f.get("visible_from", 0) <= now < f.get("visible_until", 2**62)
-                order.append((not visible, -(f.get("date") or 0), f["path"]))
+            parts = [(passage_hash(model_name, text), text) for text in passages(f, self.plan)]
+            wanted[f["path"]] = parts
+            visible = f.get("published", True) and f.get("visible_from", 0) <= now < f.get("visible_until", 2**62)
+            for i, (key, _) in enumerate(parts):
+                have = self._have.get((f["path"], i))
+                if have is None or have[0] != key:
+                    # Every page's first passage before any page's second: all searchable by meaning soonest.
+                    order.append((i, not visible, -(f.get("date") or 0), f["path"]))
         self._wanted = wanted
-        self._order = [p for *_, p in sorted(order)]
-        if self._have.keys() - wanted.keys():
-            self._unwritten = True  # rows of removed pages go at the next write
+        self._order = [(p, i) for i, _, _, p in sorted(order)]
+        if any(not self._current(p, i) for p, i in self._have):
+            self._unwritten = True  # rows of removed pages and passages go at the next write
         self._seen = seen
 
     def _load(self, gen: Path) -> None:
@@ -229,17 +271,20 @@ class Embedding:
         if data.model != semantic.MODEL:
             self._have = {}
             return
-        self._have = {str(k): (str(h), v) for k, h, v in zip(data.keys, data.hashes, data.vectors)}
+        self._have = {
+            (str(k), int(i)): (str(h), v) for k, i, h, v in zip(data.keys, data.parts, data.hashes, data.vectors)
+        }
 
     def _write(self, gen: Path) -> None:
-        paths = [p for p in self._wanted if p in self._have and self._have[p][0] == self._wanted[p][0]]
+        units = [(p, i) for p, parts in self._wanted.items() for i in range(len(parts)) if self._current(p, i, parts)]
         data = vectors.Vectors(
-            keys=np.asarray(paths, dtype=str),
-            hashes=np.asarray([self._have[p][0] for p in paths], dtype=str),
+            keys=np.asarray([p for p, _ in units], dtype=str),
+            hashes=np.asarray([self._have[u][0] for u in units], dtype=str),
             vectors=(
-                np.vstack([self._have[p][1] for p in paths]) if paths else np.zeros((0, semantic.DIMENSION), np.float16)
+                np.vstack([self._have[u][1] for u in units]) if units else np.zeros((0, semantic.DIMENSION), np.float16)
             ),
             model=semantic.MODEL,
+            parts=np.asarray([i for _, i in units], dtype=np.int16),
         )
         try:
             with writer_lock(self.root, timeout=2.0):
@@ -253,6 +298,6 @@ class Embedding:
         except LockTimeout:
             return  # another writer is busy: write at the next step
         self._loaded = (gen, path.name)
-        self._have = {p: self._have[p] for p in paths}
+        self._have = {u: self._have[u] for u in units}
         self._unwritten = False
         self._written_at = self._clock()

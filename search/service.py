@@ -420,10 +420,12 @@ class SearchService:
                 missing[doc] = tuple(i for i, w in enumerate(word_list()) if doc not in w.pages)
         soft = _sorted(d for d in missing if d not in named_set)
         soft_distinct = soft[columns.distinct(soft)] if len(soft) else soft
-        # Pages near the query's meaning fill what words left empty (never above a page with every word).
+        # Pages near the query's meaning fill what words left empty (never above a page with every word),
+        # unless the visitor asked for exact words ("a phrase").
+        phrased = parts is not None and any(c.phrase for p in parts.parts for c in p.clauses)
         near: dict[int, float] = {}
         similar = None  # the similarity to the query of any page (when the model was asked)
-        if parts is not None and not by_date and len(distinct) < req.per_page:
+        if parts is not None and not by_date and len(distinct) < min(req.per_page, hybrid.FILL_BELOW) and not phrased:
             near, similar = self._near(req, parts, searcher, columns, filters, found | named_set | missing.keys())
             for doc in near:
                 missing[doc] = tuple(i for i, w in enumerate(word_list()) if doc not in w.pages)

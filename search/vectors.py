@@ -2,7 +2,8 @@
 
 A generation holds at most one live vectors file, ``vectors-NNNNNN.npz`` (uncompressed NumPy):
 
-- ``keys``    each row's page (its ``path`` in the index)
+- ``keys``    each row's page (its ``path`` in the index; a long page has a row per passage)
+- ``parts``   which of its page's passages a row is (0: title, summary and the body's start)
 - ``hashes``  what was embedded for it (the model, the passage settings and the text), so that
               only a changed page is embedded again
 - ``vectors`` the rows, float16 unit vectors
@@ -36,10 +37,11 @@ class Vectors:
     vectors: np.ndarray  # float16, rows × dimension
     model: str
     file: str = ""
+    parts: np.ndarray | None = None  # int, one per row (None: every row is its page's first passage)
 
-    @classmethod
-    def empty(cls, model: str, dimension: int) -> "Vectors":
-        return cls(np.zeros(0, dtype=str), np.zeros(0, dtype=str), np.zeros((0, dimension), np.float16), model)
+    def __post_init__(self):
+        if self.parts is None:
+            object.__setattr__(self, "parts", np.zeros(len(self.keys), dtype=np.int16))
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -68,10 +70,15 @@ def read(path: Path) -> Vectors:
     """Read a vectors file (raises OSError or ValueError when it is unreadable)."""
     with np.load(path, allow_pickle=False) as data:
         keys, hashes, vectors = data["keys"], data["hashes"], data["vectors"]
+        parts = data["parts"] if "parts" in data.files else None
         model = str(data["model"])
-    if not (len(keys) == len(hashes) == len(vectors)) or vectors.ndim != 2:
+    if (
+        not (len(keys) == len(hashes) == len(vectors))
+        or vectors.ndim != 2
+        or (parts is not None and len(parts) != len(keys))
+    ):
         raise ValueError(f"{path.name}: rows, keys and hashes differ in number")
-    return Vectors(keys, hashes, vectors.astype(np.float16, copy=False), model, path.name)
+    return Vectors(keys, hashes, vectors.astype(np.float16, copy=False), model, path.name, parts)
 
 
 def write(gen: Path, data: Vectors) -> Path:
@@ -88,6 +95,7 @@ def write(gen: Path, data: Vectors) -> Path:
                 keys=np.asarray(data.keys, dtype=str),
                 hashes=np.asarray(data.hashes, dtype=str),
                 vectors=np.asarray(data.vectors, dtype=np.float16),
+                parts=np.asarray(data.parts, dtype=np.int16),
                 model=np.asarray(data.model),
             )
             f.flush()
@@ -125,7 +133,10 @@ def carry_over(old_gen: Path | None, new_gen: Path) -> None:
 
 
 class NearestPages:
-    """The vectors of one reader's pages, for finding the pages nearest a query vector."""
+    """The vectors of one reader's pages, for finding the pages nearest a query vector.
+
+    A page with several passages has several rows; it is as near as its nearest one.
+    """
 
     def __init__(self, data: Vectors, docnums_by_path: dict[str, int], size: int):
         docs = np.fromiter((docnums_by_path.get(str(k), -1) for k in data.keys), np.int64, len(data.keys))
@@ -135,19 +146,28 @@ class NearestPages:
         self.matrix = np.ascontiguousarray(data.vectors[known], dtype=np.float32)
         self.model = data.model
         self.file = data.file
-        self.row_of = np.full(size, -1, dtype=np.int64)
-        self.row_of[self.docs] = np.arange(len(self.docs))
+        self._by_doc = np.argsort(self.docs, kind="stable")  # rows grouped by document
+        self._sorted_docs = self.docs[self._by_doc]
+        self.pages = len(np.unique(self.docs))
 
     def __len__(self) -> int:
-        return len(self.docs)
+        return self.pages
 
     def similarity(self, query: np.ndarray, docs) -> dict[int, float]:
-        """Return the similarity to ``query`` of those of ``docs`` that have a vector."""
-        docs = np.fromiter(docs, np.int64)
-        rows = self.row_of[docs] if len(docs) else docs
-        docs, rows = docs[rows >= 0], rows[rows >= 0]
-        scores = self.matrix[rows] @ np.asarray(query, dtype=np.float32) if len(rows) else rows
-        return dict(zip(docs.tolist(), np.asarray(scores, dtype=float).tolist()))
+        """Return the similarity to ``query`` of those of ``docs`` that have a vector (their nearest passage's)."""
+        docs = np.unique(np.fromiter(docs, np.int64))
+        left = np.searchsorted(self._sorted_docs, docs, "left")
+        right = np.searchsorted(self._sorted_docs, docs, "right")
+        has = right > left
+        if not has.any():
+            return {}
+        rows = np.concatenate([self._by_doc[a:b] for a, b in zip(left[has], right[has])])
+        scores = self.matrix[rows] @ np.asarray(query, dtype=np.float32)
+        best: dict[int, float] = {}
+        for doc, score in zip(self.docs[rows].tolist(), scores.tolist()):
+            if score > best.get(doc, -2.0):
+                best[doc] = score
+        return best
 
     def nearest(self, query: np.ndarray, allowed: np.ndarray, limit: int, floor: float) -> list[tuple[int, float]]:
         """Return up to ``limit`` (document, similarity) pairs above ``floor``, most similar first.
@@ -157,11 +177,17 @@ class NearestPages:
         if not len(self.docs):
             return []
         scores = self.matrix @ np.asarray(query, dtype=np.float32)
-        ok = allowed[self.docs] & (scores >= floor)
-        rows = np.flatnonzero(ok)
+        rows = np.flatnonzero(allowed[self.docs] & (scores >= floor))
         if not len(rows):
             return []
-        if len(rows) > limit:
-            rows = rows[np.argpartition(-scores[rows], limit - 1)[:limit]]
+        take = limit * 4  # rows enough for ``limit`` pages even when pages have several near passages
+        if len(rows) > take:
+            rows = rows[np.argpartition(-scores[rows], take - 1)[:take]]
         rows = rows[np.argsort(-scores[rows], kind="stable")]
-        return [(int(self.docs[r]), float(scores[r])) for r in rows]
+        found: dict[int, float] = {}
+        for doc, score in zip(self.docs[rows].tolist(), scores[rows].tolist()):
+            if doc not in found:
+                found[doc] = score
+                if len(found) == limit:
+                    break
+        return list(found.items())

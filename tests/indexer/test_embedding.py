@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from indexer.embedding import Embedding, Plan, passage
+from indexer.embedding import Embedding, Plan, passage, passages
 from indexer.worker import Reindexer
 from search import store, vectors
 from tests.meaning import ConceptModel, use
@@ -122,3 +122,22 @@ def test_the_reindexer_embeds_when_idle_and_a_failure_never_stops_the_words(grav
         assert state["state"] == "failing" and "No space left" in state["reason"]
     finally:
         reindexer.stop()
+
+
+def test_a_long_page_is_embedded_in_up_to_three_passages_and_found_by_its_nearest():
+    body = " ".join(f"word{i}" for i in range(1000))
+    parts = passages({"title": "Long", "summary": "", "body": body}, Plan(passage_chars=300))
+    assert len(parts) == 3 and all(p.startswith("Long. ") for p in parts[1:])
+    assert parts[1].split()[1] != parts[2].split()[1]  # different stretches of the body
+    assert passages({"title": "Short", "body": "Two words."}, Plan()) == ["Short. Two words."]
+    assert len(passages({"title": "Long", "body": body}, Plan(titles_only=True))) == 1
+
+    rows = np.zeros((4, 384), np.float16)
+    rows[[0, 1, 2, 3], [0, 1, 1, 2]] = 1  # page a: passages about 0 and 1; page b: 1; page c: 2
+    data = vectors.Vectors(np.array(["a", "a", "b", "c"]), np.array(["h"] * 4), rows, "m", parts=np.array([0, 1, 0, 0]))
+    pages = vectors.NearestPages(data, {"a": 0, "b": 1, "c": 2}, 3)
+    query = np.zeros(384, np.float32)
+    query[1] = 1
+    assert len(pages) == 3
+    assert pages.nearest(query, np.ones(3, bool), 10, 0.5) == [(0, 1.0), (1, 1.0)]  # a once, by its best passage
+    assert pages.similarity(query, [0, 2]) == {0: 1.0, 2: 0.0}
