@@ -29,7 +29,9 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from whoosh import index
 
@@ -73,13 +75,19 @@ def fsync_tree(path: Path) -> None:
     fsync_dir(path)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace a small file atomically and durably (write aside, fsync, rename, fsync the folder)."""
+def write_atomic(path: Path, content: str | Callable[[BinaryIO], None]) -> None:
+    """Replace a file atomically and durably (write aside, fsync, rename, fsync the folder).
+
+    ``content`` is the text, or a function that writes the file's bytes into the open file it is given.
+    """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            if isinstance(content, str):
+                f.write(content.encode("utf-8"))
+            else:
+                content(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

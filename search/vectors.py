@@ -17,13 +17,12 @@ new generation with a link to the old generation's file (rows of unchanged pages
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from search.store import fsync_dir
+from search.store import write_atomic
 
 _NAME = re.compile(r"^vectors-(\d{6})\.npz$")
 
@@ -87,24 +86,17 @@ def write(gen: Path, data: Vectors) -> Path:
     newest = latest(gen)
     number = int(_NAME.match(newest.name).group(1)) + 1 if newest else 1
     path = gen / f"vectors-{number:06d}.npz"
-    fd, tmp = tempfile.mkstemp(dir=gen, prefix=".vectors-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(
-                f,
-                keys=np.asarray(data.keys, dtype=str),
-                hashes=np.asarray(data.hashes, dtype=str),
-                vectors=np.asarray(data.vectors, dtype=np.float16),
-                parts=np.asarray(data.parts, dtype=np.int16),
-                model=np.asarray(data.model),
-            )
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(gen)
+    write_atomic(
+        path,
+        lambda f: np.savez(
+            f,
+            keys=np.asarray(data.keys, dtype=str),
+            hashes=np.asarray(data.hashes, dtype=str),
+            vectors=np.asarray(data.vectors, dtype=np.float16),
+            parts=np.asarray(data.parts, dtype=np.int16),
+            model=np.asarray(data.model),
+        ),
+    )
     return path
 
 
