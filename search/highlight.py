@@ -143,11 +143,21 @@ class _Word:
         return self
 
 
-def _tokens(text: str, lang: str, text_field: str, terms: dict[str, set[str]], start: int = 0, end: int | None = None):
-    """Return the words of ``text[start:end]``, marked when any level turns them into a key the query sought."""
+def _tokens(
+    text: str,
+    lang: str,
+    text_field: str,
+    terms: dict[str, set[str]],
+    start: int = 0,
+    end: int | None = None,
+    matched: set[str] | None = None,
+):
+    """Return the words of ``text[start:end]``, marked when any level turns them into a key the query
+    sought (or, given ``matched``, when they are among those words)."""
     end = len(text) if end is None else end
     spans = [(m.group(0), m.start(), m.end()) for m in PART.finditer(text, start, end)]
-    matched = _judge({w for w, _, _ in spans}, lang, text_field, terms)
+    if matched is None:
+        matched = _judge({w for w, _, _ in spans}, lang, text_field, terms)
     return [_Word(w, s, e, w in matched) for w, s, e in spans]
 
 
@@ -197,10 +207,17 @@ def plain_excerpt(text: str, maxchars: int = SNIPPET_CHARS * SNIPPETS) -> str:
     return escape(text[: cut if cut > maxchars // 2 else maxchars], quote=True) + " " + ELLIPSIS
 
 
-def snippet(text: str, lang: str, terms: dict[str, set[str]], fallback: str = "") -> str:
-    """Return safe HTML: the best passages of a body for the query, with matched words marked."""
+def snippet(
+    text: str, lang: str, terms: dict[str, set[str]], fallback: str = "", matched: set[str] | None = None
+) -> str:
+    """Return safe HTML: the best passages of a body for the query, with matched words marked.
+
+    ``matched``, when given, are the words to mark (as :mod:`search.marks` reads them from the
+    index); otherwise each word is analysed to tell.
+    """
     text = text[:MAX_HIGHLIGHT_CHARS]
-    matched = _judge(set(PART.findall(text)), lang, body_field(lang), terms)
+    if matched is None:
+        matched = _judge(set(PART.findall(text)), lang, body_field(lang), terms)
     if not matched:
         return plain_excerpt(fallback or text)
     stretches = []
@@ -208,15 +225,15 @@ def snippet(text: str, lang: str, terms: dict[str, set[str]], fallback: str = ""
         # Cut at a space so that no word is split at a stretch's edge.
         start = text.rfind(" ", 0, start) + 1 if start else 0
         cut = text.find(" ", end)
-        stretches.append(_tokens(text, lang, body_field(lang), terms, start, len(text) if cut < 0 else cut))
+        stretches.append(_tokens(text, lang, body_field(lang), terms, start, len(text) if cut < 0 else cut, matched))
     fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70, charlimit=None)
     marked = _mark(text, stretches, fragmenter, SNIPPETS)
     return marked or plain_excerpt(fallback or text)
 
 
-def marked_title(title: str, lang: str, terms: dict[str, set[str]]) -> str:
-    """Return a title as safe HTML with matched words marked."""
-    matches = [t for t in _tokens(title, lang, title_field(lang), terms) if t.matched]
+def marked_title(title: str, lang: str, terms: dict[str, set[str]], matched: set[str] | None = None) -> str:
+    """Return a title as safe HTML with matched words marked (``matched``: as for :func:`snippet`)."""
+    matches = [t for t in _tokens(title, lang, title_field(lang), terms, matched=matched) if t.matched]
     if not matches:
         return escape(title, quote=True)
     fragment = highlight.Fragment(title, matches, 0, len(title))

@@ -96,6 +96,40 @@ class HotFile:
         """Return (ids, weights, counts, positions) of a term, or None when the file has no positions for it."""
         return self._read(fieldname, text, ARRAYS)
 
+    def positions_in(self, fieldname: str, text: bytes, docs) -> dict | None:
+        """Return a term's positions in each of ``docs`` that holds it, reading only those documents'
+        positions; None when the file has no positions for the term."""
+        where = self.terms.get((fieldname, text))
+        if where is None or "positions" not in where:
+            return None
+        found = self._read(fieldname, text, ("ids", "counts"))
+        if found is None:
+            return None
+        ids, counts = found
+        docs = np.asarray(docs, dtype=np.int64)
+        at = np.searchsorted(ids, docs)
+        held = at < len(ids)
+        held[held] = ids[at[held]] == docs[held]
+        if not held.any():
+            return {}
+        firsts = np.cumsum(counts, dtype=np.int64) - counts
+        offset = where["positions"][0]
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return None
+        try:
+            out = {}
+            for doc, i in zip(docs[held].tolist(), at[held].tolist()):
+                n = int(counts[i])
+                data = os.pread(fd, 4 * n, self.start + offset + 4 * int(firsts[i]))
+                if len(data) != 4 * n:
+                    return None
+                out[doc] = np.frombuffer(data, dtype="<i4").tolist()
+            return out
+        finally:
+            os.close(fd)
+
 
 _files: dict = {}
 _lock = threading.Lock()

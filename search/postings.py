@@ -191,6 +191,34 @@ def decode_positions(values, ends) -> tuple[np.ndarray, np.ndarray] | None:
     return counts.astype(np.int32), (running - np.repeat(before, counts)).astype(np.int32)
 
 
+def positions_in(reader, fieldname: str, text: bytes, docs, positions: bool = True) -> dict[int, list[int]]:
+    """Return a term's positions in each of ``docs`` (segment-local numbers, ascending) that holds it
+    (without ``positions``: an empty list for each).
+
+    Only those documents' postings are read: from the hot file where it has the term's positions,
+    else by skipping through the term's blocks to each document.
+    """
+    arrays = hot.hot_file(reader)
+    if arrays is not None and positions:
+        found = arrays.positions_in(fieldname, text, docs)
+        if found is not None:
+            return found
+    if (fieldname, text) not in reader:
+        return {}
+    matcher = reader.postings(fieldname, text)
+    out = {}
+    for doc in docs:
+        if not matcher.is_active():
+            break
+        if matcher.id() < doc:
+            matcher.skip_to(doc)
+            if not matcher.is_active():
+                break
+        if matcher.id() == doc:
+            out[doc] = list(matcher.value_as("positions")) if positions else []
+    return out
+
+
 def term_bytes(schema, fieldname: str, text) -> bytes:
     """Return a term's text as the index stores it (bytes)."""
     if isinstance(text, bytes) or fieldname not in schema:

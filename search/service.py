@@ -28,7 +28,8 @@ from search.analysis import LANGUAGES
 from search.correct import Vocabulary, correct, transliterations
 from search.doctable import DocTable
 from search.errors import IndexDamaged, QueryError
-from search.highlight import marked_title, query_terms, snippet
+from search.highlight import MAX_HIGHLIGHT_CHARS, marked_title, query_terms, snippet
+from search.marks import marked_words
 from search.matching import Budget, matching
 from search.meaning import Meaning
 from search.results import Hit, SearchPage
@@ -483,8 +484,10 @@ class SearchService:
         terms = query_terms(text_query if not missing else wq.Or([p.query for p in parts.parts]))
         relaxed_docs = missing.keys() - near.keys()
         page = []
+        stored = {d: searcher.stored_fields(d) for d, _ in ranked[first:wanted]}
+        marks = marked_words(searcher, stored, terms, MAX_HIGHLIGHT_CHARS)
         for d, score in ranked[first:wanted]:
-            hit = self._hit(searcher.stored_fields(d), d, score, terms, searcher, filters, columns)
+            hit = self._hit(stored[d], d, score, terms, searcher, filters, columns, marks.get(d))
             if d in missing:
                 hit.missing = [words[i].text for i in missing[d]] or None
                 hit.match = "semantic" if d in near and d not in relaxed_docs else "partial"
@@ -628,7 +631,7 @@ class SearchService:
                 break
         return out
 
-    def _hit(self, hit: dict, docnum: int, score: float | None, terms, searcher, visible, columns) -> Hit:
+    def _hit(self, hit: dict, docnum: int, score: float | None, terms, searcher, visible, columns, marks=None) -> Hit:
         lang = hit["lang"]
         translations, duplicates = {}, []
         visible_now = columns.visible(self.clock())
@@ -645,8 +648,8 @@ class SearchService:
             path=hit["path"],
             url=hit["url"],
             lang=lang,
-            title=marked_title(hit["title"], lang, terms),
-            snippet=snippet(hit.get("body", ""), lang, terms, fallback=hit.get("summary", "")),
+            title=marked_title(hit["title"], lang, terms, marks[0] if marks else None),
+            snippet=snippet(hit.get("body", ""), lang, terms, hit.get("summary", ""), marks[1] if marks else None),
             date=hit.get("date_iso"),
             score=None if score is None else round(score, 3),
             folder=hit.get("folder", ""),

@@ -134,6 +134,18 @@ def analyzer_for(lang: str | None, level: str = "exact"):
     return IndexingChain(*factory().items)
 
 
+@cache
+def layout_chain(lang: str | None, level: str = "exact") -> IndexingChain:
+    """Return the part of ``analyzer_for(lang, level)`` that decides where each key is: up to its stop filter.
+
+    Its ``layout`` tells which word of a text each indexed position holds (see
+    :meth:`IndexingChain.layout`), for the cost of folding the words, not of their lemmas.
+    """
+    items = analyzer_for(lang, level).items
+    stop = next((i for i, item in enumerate(items) if isinstance(item, StopFilter)), None)
+    return IndexingChain(*(items if stop is None else items[: stop + 1]))
+
+
 def analyze(lang: str | None, text: str, mode: str = "index", level: str = "exact") -> list[str]:
     """Return the keys that an analyser makes of ``text``."""
     return [t.text for t in analyzer_for(lang, level)(text, mode=mode)]

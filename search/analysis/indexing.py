@@ -119,6 +119,31 @@ class IndexingChain(CompositeAnalyzer):
             )
         ]
 
+    def layout(self, value: str) -> tuple[list[str], list[int]] | None:
+        """Return the tokenizer's words of ``value`` and, for each position an index-mode run gives a key,
+        the number of the word it came from; None when the chain has no loop form.
+
+        Only the filters up to the stop filter decide the positions (later ones add keys at a
+        position, never a position), so a chain cut after its stop filter lays a text out as the
+        whole chain does, without the costly steps (lemmas, stems, families).
+        """
+        plan = self._plan()
+        if plan is None:
+            return None
+        texts, places = _splits(self.items[0], value)
+        made = _made(self, plan, texts, "index", True, True, True)
+        if any(kind and item.renumber for kind, item in plan):
+            owners = [i for i, word in enumerate(made) for _ in word.groups]
+            if not owners:
+                return texts, []
+            return texts, [-1] * places[owners[0]] + owners  # numbered on from the first survivor's place
+        owners: list[int] = []
+        for i, (word, pos) in enumerate(zip(made, places)):
+            if word.groups and word.keys:
+                owners.extend([-1] * (pos + 1 - len(owners)))
+                owners[pos] = i
+        return texts, owners
+
     def collect(self, value: str, positions: bool) -> dict | None:
         """Return an index-mode run's keys with their positions (or counts), in order of first
         appearance; None when the chain has no loop form."""

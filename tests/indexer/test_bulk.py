@@ -298,3 +298,22 @@ def test_hot_positions_are_whooshs_and_find_the_same_phrases(tmp_path, corpus_do
         from_blocks = [phrase_documents(segment_reader, "body_ru", steps, fmt) for steps in phrases]
         postings.clear_cache()
         assert with_hot == from_blocks and sum(map(len, with_hot)) > 50
+
+
+def test_a_terms_positions_in_a_few_documents_are_read_alike_from_the_hot_file_and_the_blocks(
+    tmp_path, corpus_docs, monkeypatch
+):
+    monkeypatch.setattr(hot, "MIN_POSTINGS", 20)
+    monkeypatch.setattr(hot, "MIN_POSITIONS", 20)
+    ix, _ = _bulk_index(tmp_path, corpus_docs)
+    with ix.reader() as r:
+        (segment_reader,) = [s for s, _ in r.leaf_readers()]
+        arrays = hot.hot_file(segment_reader)
+        positional = [(f, t) for (f, t), where in arrays.terms.items() if "positions" in where][:40]
+        docs = list(range(0, segment_reader.doc_count_all(), 7))
+        with_hot = [postings.positions_in(segment_reader, f, t, docs) for f, t in positional]
+        monkeypatch.setattr(hot, "hot_file", lambda reader: None)
+        from_blocks = [postings.positions_in(segment_reader, f, t, docs) for f, t in positional]
+        assert with_hot == from_blocks and sum(map(len, with_hot)) > 100
+        present = [postings.positions_in(segment_reader, f, t, docs, positions=False) for f, t in positional]
+        assert [sorted(p) for p in present] == [sorted(p) for p in from_blocks]
