@@ -6,9 +6,11 @@ of them, positions included, even when only the documents and weights are wanted
 cold search's time at 100,000 pages — and a phrase of common words then decodes each position
 list again. A full build (``indexer.bulk``) holds each term's postings as arrays anyway, so beside
 each segment it writes those of the terms with many postings to ``<segment>.hot``: a header,
-then for each term its document numbers (int32) and weights (float32) and, for positional fields,
-each posting's number of positions and the positions (int32, decoded once at build time by
-``search.postings.decode_positions``). A search reads a term's arrays
+then for each term its document numbers and weights and, for positional fields, each posting's
+number of positions and the positions (decoded once at build time by
+``search.postings.decode_positions``). Each array is kept in the narrowest type that holds it
+exactly (document numbers and positions as 16-bit when they fit, weights that are small whole
+numbers as bytes): a third of the space of 32-bit arrays. A search reads a term's arrays
 with a ``pread`` each. The file is an accelerator, never the record: the segment's own postings
 say the same, a segment without the file is read from its blocks, and a file that does not open
 cleanly is ignored. Whoosh deletes it with its segment (its name starts with the segment's).
@@ -22,13 +24,30 @@ import threading
 import numpy as np
 
 EXTENSION = ".hot"
-MAGIC = b"POISK-HOT-2\n"
+MAGIC = b"POISK-HOT-3\n"
+_MAGIC_32BIT = b"POISK-HOT-2\n"  # written before the arrays were narrowed: still read
 # Terms with at least this many postings in a segment are written (4 blocks and more), with their
 # positions from this many (a phrase of such words decoded dozens of blocks of positions).
 MIN_POSTINGS = 512
 MIN_POSITIONS = 2048
 ARRAYS = ("ids", "weights", "counts", "positions")
+# What each array is read as (whatever narrower type it is stored in).
 _DTYPES = {"ids": "<i4", "weights": "<f4", "counts": "<i4", "positions": "<i4"}
+
+
+def _narrow(name: str, values) -> np.ndarray:
+    """Return ``values`` as the narrowest little-endian array that holds them exactly."""
+    wide = np.asarray(values, dtype=_DTYPES[name])
+    if not len(wide):
+        return wide
+    if name == "weights":
+        whole = wide.astype(np.uint8)
+        return whole if np.array_equal(whole, wide) else wide
+    low, high = int(wide.min()), int(wide.max())
+    for dtype in ("<u1", "<u2"):
+        if low >= 0 and high <= np.iinfo(dtype).max:
+            return wide.astype(dtype)
+    return wide
 
 
 def write(path: str, terms) -> int:
@@ -38,8 +57,9 @@ def write(path: str, terms) -> int:
     for fieldname, text, arrays in terms:
         where = {}
         for name, values in arrays.items():
-            data = np.asarray(values, dtype=_DTYPES[name]).tobytes()
-            where[name] = (offset, len(data) // 4)
+            narrow = _narrow(name, values)
+            data = narrow.tobytes()
+            where[name] = (offset, len(narrow), narrow.dtype.str)
             parts.append(data)
             offset += len(data)
         index[(fieldname, text)] = where
@@ -58,11 +78,16 @@ class HotFile:
         self.path = path
         with open(path, "rb") as f:
             head = f.read(len(MAGIC) + 8)
-            if head[: len(MAGIC)] != MAGIC:
+            old = head[: len(MAGIC)] == _MAGIC_32BIT
+            if head[: len(MAGIC)] != MAGIC and not old:
                 raise ValueError(f"{path}: not a hot postings file")
             (length,) = struct.unpack("<Q", head[len(MAGIC) :])
             meta = pickle.loads(f.read(length))
         self.terms: dict = meta["terms"]
+        if old:  # every array 32-bit, as this file's type was first written
+            for where in self.terms.values():
+                for name, (offset, count) in where.items():
+                    where[name] = (offset, count, _DTYPES[name])
         self.start = len(MAGIC) + 8 + length
         if os.path.getsize(path) != self.start + meta["bytes"]:
             raise ValueError(f"{path}: truncated")
@@ -79,11 +104,12 @@ class HotFile:
         try:
             out = []
             for name in names:
-                offset, count = where[name]
-                data = os.pread(fd, 4 * count, self.start + offset)
-                if len(data) != 4 * count:
+                offset, count, dtype = where[name]
+                size = count * np.dtype(dtype).itemsize
+                data = os.pread(fd, size, self.start + offset)
+                if len(data) != size:
                     return None
-                out.append(np.frombuffer(data, dtype=_DTYPES[name]).astype(_DTYPES[name][1:]))
+                out.append(np.frombuffer(data, dtype=dtype).astype(_DTYPES[name][1:]))
             return out
         finally:
             os.close(fd)
@@ -113,7 +139,8 @@ class HotFile:
         if not held.any():
             return {}
         firsts = np.cumsum(counts, dtype=np.int64) - counts
-        offset = where["positions"][0]
+        offset, _, dtype = where["positions"]
+        width = np.dtype(dtype).itemsize
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except OSError:
@@ -122,10 +149,10 @@ class HotFile:
             out = {}
             for doc, i in zip(docs[held].tolist(), at[held].tolist()):
                 n = int(counts[i])
-                data = os.pread(fd, 4 * n, self.start + offset + 4 * int(firsts[i]))
-                if len(data) != 4 * n:
+                data = os.pread(fd, width * n, self.start + offset + width * int(firsts[i]))
+                if len(data) != width * n:
                     return None
-                out[doc] = np.frombuffer(data, dtype="<i4").tolist()
+                out[doc] = np.frombuffer(data, dtype=dtype).tolist()
             return out
         finally:
             os.close(fd)

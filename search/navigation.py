@@ -14,6 +14,8 @@ from functools import lru_cache
 from whoosh import query as wq
 
 from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyze, analyze_positions
+from search.analysis.chains import STOP_WORDS
+from search.analysis.tokenizer import PART
 
 # Titles are checked one by one: past this many pages holding the telling words in their
 # titles, the query is not naming one page (a common word), and nothing is reordered.
@@ -37,6 +39,11 @@ def names(title: str, lang: str, words: list[str], telling: list[str]) -> bool:
 
     ``telling`` are the query words the title must hold (the rest may be missing from it).
     """
+    # A title of many more words than the query says more than the query, whatever their forms:
+    # told without analysing them (most candidates of a common word are such titles).
+    said_words = sum(len(PART.findall(w)) for w in words)
+    if len({w.lower() for w in PART.findall(title)} - STOP_WORDS) > 2 * said_words + 1:
+        return False
     title_keys = _keys(lang, title)
     if not title_keys:
         return False

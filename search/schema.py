@@ -3,11 +3,11 @@
 from whoosh import fields
 
 from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyzer_for
-from search.analysis.indexing import IndexingFrequency, IndexingPositions
+from search.analysis.indexing import IndexingExistence, IndexingFrequency, IndexingPositions
 
 # Bump when the schema or any analyser changes what is indexed: the indexer then
 # rebuilds from content instead of mixing old and new keys.
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 CODE_FIELD = "code"
 CROSS_FIELD = "cross"
@@ -98,6 +98,11 @@ def build_schema() -> fields.Schema:
     schema.add(CODE_FIELD, _text(analyzer_for(None, "code"), phrase=True))
     schema.add(CROSS_FIELD, _text(analyzer_for(None, "cross"), phrase=False))
     schema.add(CROSS_TITLE_FIELD, _text(analyzer_for(None, "cross"), phrase=False))
-    # The words as written: the vocabulary that typo and keyboard-layout corrections draw on.
-    schema.add(SPELL_FIELD, _text(analyzer_for(None, "spell"), phrase=False))
+    # The words as written: the vocabulary that typo and keyboard-layout corrections draw on. Only
+    # which pages hold each word is kept (its document frequency), not how often: a third of all
+    # postings are this field's, and counts would add a value and a weight to each.
+    spell = _text(analyzer_for(None, "spell"), phrase=False)
+    spell.format = IndexingExistence(field_boost=spell.format.field_boost)
+    spell.scorable = False
+    schema.add(SPELL_FIELD, spell)
     return schema

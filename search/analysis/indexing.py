@@ -386,3 +386,12 @@ class IndexingFrequency(_FromChain, formats.Frequency):
     def _counted(self, found):
         freqs = list(found.values())
         return freqs, list(map(pack_uint, freqs))
+
+
+class IndexingExistence(_FromChain, formats.Existence):
+    """Whoosh's Existence format (which documents hold a word, no counts), fed by an IndexingChain's run."""
+
+    positions = False
+
+    def _counted(self, found):
+        return [1] * len(found), [b""] * len(found)
