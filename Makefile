@@ -78,8 +78,11 @@ bench-relevance: $(STAMP)
 bench-semantic: $(STAMP)
 	$(BIN)/python -m benchmarks.semantic --sizes 10000 100000
 
-# Speed at scale: Poisk beside tantivy, SQLite FTS5 and PostgreSQL on synthetic archives of 1k, 10k and 100k pages,
-# in-process and over HTTP (not part of make test; about 25 minutes, most of it the 100k size).
+# Speed at scale: Poisk beside tantivy, SQLite FTS5 and PostgreSQL on realistic archives of 1k, 10k and 100k pages
+# written by ../shared/bench/gen_corpus.py (kept under var/bench/corpus-<pages>-s<seed>; SEED=S for another one):
+# build, first-time query latency in-process and over HTTP (poisk serve with its defaults), where a query's time
+# goes by stage, and loads by wrk. Not part of make test, and long: embedding the pages for search by meaning takes
+# minutes per thousand on two cores (--words-only leaves it out), so the 10k size alone takes over half an hour.
 WRK := command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 POSTGRES := command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 	|| { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }
@@ -88,14 +91,14 @@ bench: $(STAMP)
 	$(WRK)
 	$(POSTGRES)
 	$(BIN)/python -m pip install --quiet 'tantivy>=0.22' 'psycopg[binary]>=3.1'
-	$(BIN)/python -m benchmarks.scale --sizes 1000 10000 100000
+	$(BIN)/python -m benchmarks.scale --sizes 1000 10000 100000 $(if $(SEED),--seed $(SEED))
 	$(BIN)/python -m benchmarks.semantic --sizes 10000 100000
 
 bench-quick: $(STAMP)
 	$(WRK)
 	$(POSTGRES)
 	$(BIN)/python -m pip install --quiet 'tantivy>=0.22' 'psycopg[binary]>=3.1'
-	$(BIN)/python -m benchmarks.scale --sizes 1000
+	$(BIN)/python -m benchmarks.scale --sizes 1000 $(if $(SEED),--seed $(SEED))
 
 # A bounded load (wrk, 30 s, 50 connections) of normal and hostile queries on loopback.
 bench-load: $(STAMP)
