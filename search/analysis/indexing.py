@@ -9,6 +9,7 @@ each word's keys and :class:`StopFilter`'s test and renumbering, in the order th
 would run, on one shared token as they share it. Chains with any other filter run as composed.
 """
 
+import sys
 from collections import Counter
 from itertools import chain as _chain
 from itertools import count
@@ -224,7 +225,18 @@ def _word(plan, text: str, mode: str, proper: bool, positions: bool, removestops
     if not stops:
         groups.append(current)
     step(0)
-    return _Word(tuple(tuple(g) for g in groups if g or stops), getattr(t, "proper", False))
+    made = (tuple(tuple(g) for g in groups if g or stops), getattr(t, "proper", False))
+    # Many words make the same (every form of a lemma, of a family): they share one _Word, and
+    # its key strings, instead of each keeping its own (a build's memories hold a million words).
+    word = _same.get(made)
+    if word is None:
+        word = _Word(*made)
+        _same.keep(made, word)
+    return word
+
+
+# What words made, by what they made (see _word): bounded as every memory is.
+_same = Memory()
 
 
 # What a run collects: (key, position) pairs in order, each key's positions, or each key's count.
@@ -288,7 +300,8 @@ def _made(chain, plan, texts: list[str], mode: str, positions: bool, removestops
             if word.proper:
                 chain._marks = True
             if remember:
-                memory.keep(text, word)
+                # (One string for a word in every chain's memory, not one for each field's text.)
+                memory.keep(sys.intern(text), word)
         return word
 
     made = list(map(by_mark[False].get, texts))

@@ -12,6 +12,7 @@ The limit is per process: ``poisk index`` keeps the default; a serving process l
 """
 
 import functools
+import sys
 import threading
 import weakref
 
@@ -70,6 +71,8 @@ def memoized(func):
         except KeyError:
             pass
         value = func(*args)
+        if len(args) == 1 and type(args[0]) is str:
+            args = (sys.intern(args[0]),)  # one string for a word in every memory that keeps it
         memory.keep(args, value)
         return value
 
