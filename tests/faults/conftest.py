@@ -49,17 +49,9 @@ class SmallDisk:
 
     def fill(self) -> None:
         """Write zeros until the disk is full (ENOSPC)."""
-        chunk = b"\0" * (1 << 16)
-        with open(self.filler, "ab") as f:
-            try:
-                while True:
-                    f.write(chunk)
-                    f.flush()
-            except OSError:
-                pass
-        # the last partial blocks too
+        # Unbuffered: a buffered file keeps what did not fit and raises ENOSPC again when closed.
         with open(self.filler, "ab", buffering=0) as f:
-            for size in (4096, 512, 1):
+            for size in (1 << 16, 4096, 512, 1):  # big blocks, then the last partial ones
                 try:
                     while True:
                         f.write(b"\0" * size)
