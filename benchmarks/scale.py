@@ -404,6 +404,16 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def stop(proc) -> None:
+    """Stop a server started for a measurement: asked to end, killed after 30 s."""
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def wait_listening(port: int, proc, timeout: float = 120) -> None:
     import socket
 
@@ -476,11 +486,7 @@ def http_load(
         ).stdout
         rss = tree_rss_mb(proc.pid) + sum(tree_rss_mb(pid) for pid in also)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         os.unlink(f.name)
     m = re.search(
         r"RESULT requests=(\d+) p50_ms=([\d.]+) p99_ms=([\d.]+) server_errors=(\d+) "
@@ -585,12 +591,7 @@ def http_first_time(site: Path, index: Path, queries, warm, meaning: bool = True
             print(log.read().decode(errors="replace")[-2000:], file=sys.stderr)
             raise
         finally:
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
     if failed:
         raise RuntimeError(f"poisk serve answered other than 200: {dict(failed)}")
     if reconnects:
