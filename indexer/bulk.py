@@ -30,8 +30,13 @@ from whoosh.writing import SegmentWriter
 from search import hot
 from search.postings import decode_positions, plain_positions
 
-# A process starts a new segment when its postings take about this much memory.
+# A process starts a new segment when its postings take about this much memory,
 SEGMENT_MB = 768
+# or sooner, when the whole process holds this much (the analysis memories grow with the
+# archive's vocabulary, and writing a segment needs room for its largest field sorted), as long
+# as its postings take at least a tenth of SEGMENT_MB. Two processes at this size keep a build
+# of a million pages within 4 GB.
+PROCESS_MB = 1400
 
 # zlib level of the posting blocks: reading them costs the same at any level; level 1 writes them
 # faster than Whoosh's 3 for 1-2 % more bytes.
@@ -87,18 +92,22 @@ class FieldPostings:
     def by_term(self) -> Iterator[tuple[bytes, list[int], list[float], list[bytes]]]:
         """Yield (term, document numbers, weights, values) of each term, terms in byte order."""
         names = [t.encode("utf-8", "surrogateescape") for t in self.numbers]
+        self.numbers = None
         ordered = sorted(range(len(names)), key=names.__getitem__)
         rank = np.empty(len(names), np.int32)
         rank[ordered] = np.arange(len(names), dtype=np.int32)
         ranks = rank[np.frombuffer(self.terms, np.int32)]
+        self.terms = None  # (each buffer goes as soon as it is read: writing a segment needs room)
         order = np.argsort(ranks, kind="stable")  # by term, each term's postings in document order
         ends_at = np.cumsum(np.bincount(ranks, minlength=len(names))).tolist()  # past each term's last posting
         del ranks, rank
         docs = np.repeat(np.frombuffer(self.docs, np.int32), np.frombuffer(self.counts, np.int32))
+        self.docs = self.counts = None
         weights = np.frombuffer(self.weights, np.float32)
         ends = np.frombuffer(self.ends, np.uint32)
         starts = np.concatenate((np.zeros(1, np.uint32), ends[:-1]))
         values = bytes(self.values)
+        self.values = None
         term = done = 0
         while term < len(names):
             # Whole terms, about _WRITE_CHUNK postings at a time (or one larger term).
@@ -196,21 +205,27 @@ def add_document(writer: SegmentWriter, fields: dict) -> None:
 class SegmentBuilder:
     """Write documents into as many new segments of ``ix`` as the memory budget asks for."""
 
-    def __init__(self, ix, segment_mb: float = SEGMENT_MB):
+    def __init__(self, ix, segment_mb: float = SEGMENT_MB, process_mb: float | None = None):
         unsupported = [name for name, f in ix.schema.items() if f.vector or f.separate_spelling()]
         if unsupported:
             raise ValueError(f"bulk builds write no term vectors or spelling fields: {', '.join(unsupported)}")
         self.ix = ix
         self.limit = segment_mb * 1024 * 1024
+        self.process_limit = (PROCESS_MB if process_mb is None else process_mb) * 1024 * 1024
         self.segments: list = []
         self.writer = None
+        self.added = 0
 
     def add(self, document: dict) -> None:
         if self.writer is None:
             self.writer = SegmentWriter(self.ix, _lk=False, compound=False, codec=W3Codec(compression=ZLIB_LEVEL))
             self.writer.pool = MemoryPool()
         add_document(self.writer, document)
-        if self.writer.pool.size >= self.limit:
+        self.added += 1
+        size = self.writer.pool.size
+        if size >= self.limit or (
+            self.added % _MEASURE_EVERY == 0 and size >= self.limit / 10 and _resident_bytes() >= self.process_limit
+        ):
             self.flush()
 
     def flush(self) -> None:
@@ -231,6 +246,19 @@ class SegmentBuilder:
         writer, self.writer = self.writer, None
         if writer is not None:
             writer._close_segment()
+
+
+# How many documents are added between two looks at the process's resident memory.
+_MEASURE_EVERY = 256
+
+
+def _resident_bytes() -> int:
+    """Return this process's resident memory in bytes (0 where /proc is not there to tell)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _write_postings(writer) -> None:

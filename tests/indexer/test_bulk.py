@@ -148,6 +148,23 @@ def test_a_build_over_its_memory_budget_writes_more_segments_with_the_same_posti
     assert got["totals"] == expected["totals"]
 
 
+def test_a_process_over_its_memory_budget_starts_a_new_segment_sooner(tmp_path, corpus_docs, monkeypatch):
+    # The analysis memories grow with the vocabulary: a process that holds too much writes what
+    # it has pooled (once the pool is worth a segment), whatever the pool's own estimate says.
+    expected = _contents(_whoosh_index(tmp_path, corpus_docs))
+    monkeypatch.setattr(bulk, "_MEASURE_EVERY", 1)
+    monkeypatch.setattr(bulk, "_resident_bytes", lambda: 10 * 1024**3)
+    monkeypatch.setattr(bulk, "PROCESS_MB", 8 * 1024)
+    ix, outcome = _bulk_index(tmp_path, corpus_docs, segment_mb=10)  # a tenth: 1 MB of postings
+    assert len(outcome.segments) > 1
+    got = _contents(ix)
+    assert got["postings"] == expected["postings"] and got["totals"] == expected["totals"]
+
+
+def test_the_resident_memory_is_read():
+    assert 10 * 1024**2 < bulk._resident_bytes() < 64 * 1024**3
+
+
 @pytest.mark.parametrize("chunk", [1, 7, 1000])
 def test_postings_written_a_few_at_a_time_are_the_same(tmp_path, corpus_docs, monkeypatch, chunk):
     # A segment's postings become Python objects in chunks of whole terms; a large archive has many
