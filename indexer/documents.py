@@ -12,6 +12,7 @@ from search.schema import (
     SPELL_FIELD,
     body_field,
     family_field,
+    taxonomy_value,
     title_field,
 )
 
@@ -23,8 +24,10 @@ def same_text_key(page: Page) -> str:
 
 
 def context_sha(page: Page) -> str:
-    """Return a digest of the page's context (what its neighbours say of it), to tell when it changed."""
-    return hashlib.sha1(page.context.encode("utf-8")).hexdigest()[:16] if page.context else ""
+    """Return a digest of what the page's neighbours say of it (its context, its section's title, its
+    picture among its folder's files), to tell when it changed."""
+    around = "\0".join((page.context, page.section, page.image or "", page.image_alt))
+    return hashlib.sha1(around.encode("utf-8")).hexdigest()[:16] if around.strip("\0") else ""
 
 
 def to_document(page: Page) -> dict:
@@ -59,6 +62,12 @@ def to_document(page: Page) -> dict:
         "visible_until": int(page.unpublish_date.timestamp()) if page.unpublish_date else FOREVER,
         "category": ",".join(page.category),
         "tag": ",".join(page.tag),
+        "taxonomy": taxonomy_value(page.taxonomy),
+        "dated": int(page.dated),
+        "image": page.image or "",
+        "image_alt": page.image_alt if page.image else "",
+        "section": page.section,
+        "parts": page.parts or None,
         "mtime_ns": page.mtime_ns,
         "size": page.size,
         "sha1": page.sha1,

@@ -7,13 +7,14 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from indexer import routes
+from indexer import media, routes
 from indexer.dates import parse_date
 from indexer.errors import ContentError
 from indexer.frontmatter_yaml import split_page
 from indexer.language import language_of
 from indexer.site import Site
-from indexer.text import body_and_summary, plain_title
+from indexer.text import paragraphs, plain_title, read_body
+from search import sections
 from search.analysis import LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,13 @@ class Page:
     body: str
     category: list[str] = field(default_factory=list)
     tag: list[str] = field(default_factory=list)
+    taxonomy: dict[str, list[str]] = field(default_factory=dict)  # every declared taxonomy's values
+    dated: bool = False  # its header gives a date (a post); else it is dated by its file (a section page)
+    image: str | None = None  # the URL path of its picture, as Grav serves page media
+    image_alt: str = ""
+    section: str = ""  # the title of the top-level page it sits under, in its language
+    # A long page's parts: (heading, the heading's id on the page or "", plain text), else empty.
+    parts: list[tuple[str, str, str]] = field(default_factory=list)
     mtime_ns: int = 0
     size: int = 0
     sha1: str = ""
@@ -92,7 +100,9 @@ def read_page(site: Site, file: Path, slug_of=None) -> Page:
     if site.languages and lang not in site.languages and lang_source == "suffix":
         raise ContentError(f"{rel}: language {lang!r} is not among the site's languages {list(site.languages)}")
 
-    body, summary = body_and_summary(markdown_source, site.summary_delimiter)
+    body, summary, images = read_body(markdown_source, site.summary_delimiter)
+    markdown = header.get("markdown") if isinstance(header.get("markdown"), dict) else {}
+    parts = _parts(markdown_source, bool(markdown.get("extra", site.markdown_extra)))
 
     folders = list(Path(rel).parent.parts)
     slugs = {}
@@ -135,6 +145,7 @@ def read_page(site: Site, file: Path, slug_of=None) -> Page:
         date = date or None
     if not site.publish_dates:
         publish_date = unpublish_date = None
+    dated = date is not None
     if date is None:
         # Grav dates a page without a date by its file's modification time.
         date = datetime.fromtimestamp(stat.st_mtime, tz)
@@ -143,6 +154,8 @@ def read_page(site: Site, file: Path, slug_of=None) -> Page:
     title = plain_title(str(title)) if title not in (None, "") else ""
     title = title or _title_from_folder(folders, file)
     taxonomy = header.get("taxonomy") if isinstance(header.get("taxonomy"), dict) else {}
+    taxonomy = {name: values for name in site.taxonomies if (values := _terms(taxonomy.get(name)))}
+    image, image_alt = media.picture(header, images, file.parent, site.pages_dir)
 
     for w in warnings:
         log.warning(w)
@@ -160,13 +173,26 @@ def read_page(site: Site, file: Path, slug_of=None) -> Page:
         unpublish_date=unpublish_date,
         summary=summary,
         body=body,
-        category=_terms(taxonomy.get("category")),
-        tag=_terms(taxonomy.get("tag")),
+        category=taxonomy.get("category", []),
+        tag=taxonomy.get("tag", []),
+        taxonomy=taxonomy,
+        dated=dated,
+        image=image,
+        image_alt=image_alt or title,
+        parts=parts,
         mtime_ns=stat.st_mtime_ns,
         size=stat.st_size,
         sha1=hashlib.sha1(raw).hexdigest(),
         warnings=warnings,
     )
+
+
+def _parts(markdown_source: str, extra: bool) -> list[tuple[str, str, str]]:
+    """Return the sections of a long page as (heading, its id, plain text); none for a short one."""
+    found = sections.split(markdown_source, extra=extra)
+    if not sections.long_page(found):
+        return []
+    return [(s.title, s.anchor, text) for s in found if s.title and (text := "\n".join(paragraphs(s.text)))]
 
 
 def _flag(header: dict, key: str, default: bool, rel: str, warnings: list[str]) -> bool:

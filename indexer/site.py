@@ -26,6 +26,10 @@ class Site:
     summary_delimiter: str = "==="
     # The site's name in each language (site.yaml, site.<lang>.yaml): words every page is "of".
     titles: tuple[tuple[str, str], ...] = ()
+    # Markdown Extra on for every page (system.yaml ``pages.markdown.extra``): ``{#id}`` names a heading.
+    markdown_extra: bool = False
+    # The taxonomies pages may carry (site.yaml ``taxonomies``, or system.yaml ``pages.taxonomies``).
+    taxonomies: tuple[str, ...] = ("category", "tag")
 
     @classmethod
     def load(cls, path: Path) -> "Site":
@@ -71,6 +75,8 @@ class Site:
             publish_dates=bool(pages.get("publish_dates", True)),
             summary_delimiter=str(summary.get("delimiter") or "==="),
             titles=_titles(config, site, supported),
+            taxonomies=_taxonomies(site.get("taxonomies") or pages.get("taxonomies")),
+            markdown_extra=bool((pages.get("markdown") or {}).get("extra", False)),
         )
 
     def fingerprint(self) -> str:
@@ -92,6 +98,24 @@ def _titles(config: Path, site: dict, languages: tuple[str, ...]) -> tuple[tuple
         if isinstance(title, str) and title.strip():
             out.append((lang, title.strip()))
     return tuple(out)
+
+
+# Names a taxonomy cannot take: they are the search's own filters and facets.
+RESERVED_TAXONOMIES = frozenset({"q", "lang", "year", "month", "from", "to", "sort", "page", "per_page", "taxonomy"})
+
+
+def _taxonomies(value) -> tuple[str, ...]:
+    """Return the declared taxonomy names (Grav's default, category and tag, when none are)."""
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",")]
+    if not isinstance(value, (list, tuple)):
+        return ("category", "tag")
+    names = []
+    for v in value:
+        name = str(v).strip().lower() if isinstance(v, (str, int)) else ""
+        if name and name.isidentifier() and name not in RESERVED_TAXONOMIES and name not in names:
+            names.append(name)
+    return tuple(names) or ("category", "tag")
 
 
 def _read_yaml(path: Path) -> dict:

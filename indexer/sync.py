@@ -197,6 +197,9 @@ def _read(site: Site, file: Path, slugs, errors: list[str], rel: str | None = No
         page = read_page(site, file, slugs)
         if hasattr(slugs, "context"):
             page.context = slugs.context(page.folder, page.lang)
+            top = page.folder.partition("/")[0]
+            if top != page.folder:
+                page.section = slugs.title(top, page.lang) or ""
         return page
     except ContentError as exc:
         errors.append(str(exc))

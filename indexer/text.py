@@ -61,6 +61,7 @@ class _TextExtractor(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.blocks: list[list[str]] = [[]]
+        self.images: list[tuple[str, str]] = []  # (alternative text, source) of each image, in order
         self._skip = 0
 
     def handle_starttag(self, tag, attrs):
@@ -69,9 +70,12 @@ class _TextExtractor(HTMLParser):
         elif tag in _BLOCK_TAGS:
             self._break()
         elif tag == "img" and not self._skip:
-            alt = dict(attrs).get("alt")
+            attrs = dict(attrs)
+            alt = attrs.get("alt")
             if alt:
                 self.blocks[-1].append(f" {alt} ")
+            if attrs.get("src"):
+                self.images.append((alt or "", attrs["src"]))
 
     def handle_startendtag(self, tag, attrs):
         if tag in _SKIP_TAGS:
@@ -154,11 +158,15 @@ def strip_markup(source: str) -> str:
 
 def paragraphs(markdown_source: str) -> list[str]:
     """Return the plain-text paragraphs of a markdown body."""
+    return _read(markdown_source).paragraphs()
+
+
+def _read(markdown_source: str) -> _TextExtractor:
     html = _markdown.render(strip_markup(markdown_source))
     parser = _TextExtractor()
     parser.feed(html)
     parser.close()
-    return parser.paragraphs()
+    return parser
 
 
 def split_summary(markdown_source: str, delimiter: str = "===") -> tuple[str | None, str]:
@@ -180,13 +188,20 @@ def body_and_summary(markdown_source: str, delimiter: str = "===") -> tuple[str,
 
     The summary is what stands before the delimiter, or else the first paragraph.
     """
+    body, summary, _ = read_body(markdown_source, delimiter)
+    return body, summary
+
+
+def read_body(markdown_source: str, delimiter: str = "===") -> tuple[str, str, list[tuple[str, str]]]:
+    """Return (plain-text body, plain-text summary, the (alternative text, source) of its images) of a page body."""
     summary_source, body_source = split_summary(markdown_source, delimiter)
-    body = paragraphs(body_source)
+    read = _read(body_source)
+    body = read.paragraphs()
     if summary_source is not None:
         summary = " ".join(paragraphs(summary_source))
     else:
         summary = body[0] if body else ""
-    return "\n".join(body), summary
+    return "\n".join(body), summary, read.images
 
 
 def plain_title(title: str) -> str:

@@ -12,10 +12,19 @@ import threading
 import numpy as np
 
 from search.results import FacetValue
+from search.schema import taxonomy_pairs
 
 FACETS = ("year", "month", "lang")
 # Filtered sets of documents kept (each as large as the pages it lets through; made again in milliseconds).
 MAX_FILTERS = 32
+# The taxonomies every answer has a facet for (Grav's own); others when the site's pages carry them.
+TAXONOMIES = ("category", "tag")
+# A taxonomy facet's values in an answer, most frequent first.
+MAX_TAXONOMY_VALUES = 100
+
+# A request's taxonomy filter: (name, values) pairs; a page passes when, for every name, it carries
+# one of the values (compared case-insensitively).
+TaxonomyFilter = tuple[tuple[str, tuple[str, ...]], ...]
 
 
 class DocTable:
@@ -56,6 +65,32 @@ class DocTable:
         self.same_text = _equal_codes([part["same_text"] for part in parts])
         self.folder = _equal_codes([part["folder"] for part in parts])
         self._grouped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        # 1 for the pages whose header dates them (posts).
+        self.dated = np.concatenate([part["dated"] for part in parts]) if parts else np.zeros(0, bool)
+        self._taxonomy(parts)
+
+    def _taxonomy(self, parts: list) -> None:
+        """Read the taxonomy pairs: one (document, pair code) row per value a page carries."""
+        docs, keys, offset = [], [], 0
+        for part in parts:
+            local, pair_keys = part["taxonomy"]
+            docs.append(local + offset)
+            keys += pair_keys
+            offset += len(part["date"])
+        self._pair_docs = np.concatenate(docs) if docs else np.zeros(0, np.int64)
+        codes: dict[tuple[str, str], int] = {}  # (name, folded value) → code
+        self.pairs: list[tuple[str, str]] = []  # code → (name, the value as first written)
+        pair_codes = []
+        for name, value in keys:
+            key = (name, value.casefold())
+            code = codes.get(key)
+            if code is None:
+                code = codes[key] = len(self.pairs)
+                self.pairs.append((name, value))
+            pair_codes.append(code)
+        self._pair_codes = np.array(pair_codes, np.int64)
+        self._pair_code_of = codes
+        self.taxonomies = tuple(dict.fromkeys([*TAXONOMIES, *(name for name, _ in self.pairs)]))
 
     @functools.cached_property
     def live(self) -> frozenset[int]:
@@ -87,11 +122,13 @@ class DocTable:
         code = self._code_of[name].get(value)
         return codes == code if code is not None else np.zeros(self.size, dtype=bool)
 
-    def allowed(self, now: float, lang=None, year=None, month=None, start=None, end=None) -> set[int]:
+    def allowed(
+        self, now: float, lang=None, year=None, month=None, start=None, end=None, taxonomy: TaxonomyFilter = ()
+    ) -> set[int]:
         """Return the visible documents that pass the request's filters (cached per filter)."""
         base = self.visible(now)
-        key = (lang, year, month, start, end)
-        if key == (None, None, None, None, None):
+        key = (lang, year, month, start, end, taxonomy)
+        if key == (None, None, None, None, None, ()):
             return base
         found = self._filtered.get(key)
         if found is None:
@@ -99,6 +136,8 @@ class DocTable:
             for name, value in (("lang", lang), ("year", year), ("month", month)):
                 if value is not None:
                     mask &= self._is(name, value)
+            for name, values in taxonomy:
+                mask &= self._carries(name, values)
             if start is not None:
                 mask &= self.dates >= start
             if end is not None:
@@ -108,6 +147,57 @@ class DocTable:
                 self._filtered.clear()
             self._filtered[key] = found
         return found
+
+    def _carries(self, name: str, values: tuple[str, ...]) -> np.ndarray:
+        """Return which documents carry one of ``values`` of taxonomy ``name``."""
+        codes = [c for v in values if (c := self._pair_code_of.get((name, v.casefold()))) is not None]
+        mask = np.zeros(self.size, dtype=bool)
+        if codes:
+            mask[self._pair_docs[np.isin(self._pair_codes, codes)]] = True
+        return mask
+
+    def count_taxonomies(self, docnums: np.ndarray, names=None) -> dict[str, list[FacetValue]]:
+        """Return each taxonomy's values (of ``names``, all when None) with their counts among ``docnums``."""
+        names = self.taxonomies if names is None else names
+        among = np.zeros(self.size, dtype=bool)
+        among[docnums] = True
+        counts = np.bincount(self._pair_codes[among[self._pair_docs]], minlength=len(self.pairs)).tolist()
+        out: dict[str, list[FacetValue]] = {name: [] for name in names}
+        for code, count in enumerate(counts):
+            name, value = self.pairs[code]
+            if count and name in out:
+                out[name].append(FacetValue(value, count))
+        for values in out.values():
+            values.sort(key=lambda f: (-f.count, f.value.casefold()))
+            del values[MAX_TAXONOMY_VALUES:]
+        return out
+
+    def taxonomy_of(self, docnum: int) -> dict[str, list[str]]:
+        """Return the taxonomy values ``docnum`` carries, by name."""
+        at = np.flatnonzero(self._pair_docs == docnum)
+        out: dict[str, list[str]] = {}
+        for code in self._pair_codes[at].tolist():
+            name, value = self.pairs[code]
+            out.setdefault(name, []).append(value)
+        return out
+
+    def lang_is(self, docnums: np.ndarray, lang: str) -> np.ndarray:
+        """Return which of ``docnums`` are pages in ``lang``."""
+        codes, _ = self._codes["lang"]
+        code = self._code_of["lang"].get(lang)
+        return codes[docnums] == code if code is not None else np.zeros(len(docnums), dtype=bool)
+
+    def stories(self, docnums: np.ndarray, lang: str, among: set[int]) -> np.ndarray:
+        """Return for each of ``docnums`` the page of its folder (its story) in ``lang`` when that page is
+        one of ``among``, else the document itself."""
+        if not len(docnums):
+            return docnums
+        own = np.fromiter(among, np.int64, len(among))
+        own = own[self.lang_is(own, lang)]
+        by_folder = np.full(int(self.folder.max()) + 1 if len(self.folder) else 0, -1, np.int64)
+        by_folder[self.folder[own]] = own
+        found = by_folder[self.folder[docnums]]
+        return np.where(found >= 0, found, docnums)
 
     def only_elsewhere(self, now: float, lang: str) -> set[int]:
         """Return the visible pages in other languages whose folder has no visible page in ``lang``."""
@@ -201,6 +291,12 @@ def _segment_columns(sub) -> dict:
     size, shared = sub.doc_count_all(), {}
     found = {name: [shared.setdefault(v, v) for v in sub.column_reader(name)] for name in FACETS}
     found.update({name: _distinct(sub.column_reader(name)) for name in _KEYS})
+    found["taxonomy"] = _pairs(sub, size)
+    found["dated"] = (
+        np.fromiter(sub.column_reader("dated"), np.int64, size).astype(bool)
+        if "dated" in sub.schema and sub.has_column("dated")
+        else np.zeros(size, bool)
+    )
     found.update(
         {
             name: np.fromiter(sub.column_reader(name), np.int64, size)
@@ -213,6 +309,21 @@ def _segment_columns(sub) -> dict:
                 _segments.clear()
             _segments[key] = found
     return found
+
+
+def _pairs(sub, size: int) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Return a segment's taxonomy rows: (each pair's document, the (name, value) pairs)."""
+    if "taxonomy" not in sub.schema or not sub.has_column("taxonomy"):
+        return np.zeros(0, np.int64), []
+    docs, pairs, parsed = [], [], {}
+    for doc, value in enumerate(sub.column_reader("taxonomy")):
+        if value:
+            found = parsed.get(value)
+            if found is None:
+                found = parsed[value] = taxonomy_pairs(value)
+            docs += [doc] * len(found)
+            pairs += found
+    return np.array(docs, np.int64), pairs
 
 
 def _distinct(values) -> tuple[np.ndarray, np.ndarray]:

@@ -25,6 +25,12 @@ class Hit:
     duplicates: list[dict] = field(default_factory=list)  # other addresses of the same text
     missing: list[str] | None = None  # the query words this page lacks (soft matching); None: it has all
     match: str = "all"  # all: every query word; partial: some of them; semantic: found by meaning
+    taxonomy: dict[str, list[str]] = field(default_factory=dict)  # every taxonomy's values, by name
+    image: dict | None = None  # {"url", "alt"}: the page's picture, as the site serves it
+    section: str | None = None  # the title of the site's section the page sits in
+    link: str = ""  # url, with a text fragment that scrolls to the snippet's words
+    sections: list[dict] = field(default_factory=list)  # matching parts of a long page: title, url, snippet
+    dated: bool = True  # its header gives its date (else it is dated by its file: a section page)
 
     def to_dict(self) -> dict:
         return {
@@ -41,6 +47,12 @@ class Hit:
             "duplicates": self.duplicates,
             "missing": self.missing,
             "match": self.match,
+            "taxonomy": self.taxonomy,
+            "image": self.image,
+            "section": self.section,
+            "link": self.link or self.url,
+            "sections": self.sections,
+            "dated": self.dated,
         }
 
 

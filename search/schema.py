@@ -7,7 +7,7 @@ from search.analysis.indexing import IndexingExistence, IndexingFrequency, Index
 
 # Bump when the schema or any analyser changes what is indexed: the indexer then
 # rebuilds from content instead of mixing old and new keys.
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 CODE_FIELD = "code"
 CROSS_FIELD = "cross"
@@ -16,6 +16,19 @@ SPELL_FIELD = "spell"
 
 # Largest epoch second we store: "never unpublished".
 FOREVER = 2**62
+
+# A page's taxonomy in one column value: "name\x1fvalue" pairs joined by "\x1e".
+_PAIR, _PAIRS = "\x1f", "\x1e"
+
+
+def taxonomy_value(taxonomy: dict[str, list[str]]) -> str:
+    """Return a page's taxonomy (name → values) as the value of its ``taxonomy`` column."""
+    return _PAIRS.join(f"{name}{_PAIR}{value}" for name, values in taxonomy.items() for value in values)
+
+
+def taxonomy_pairs(value: str) -> list[tuple[str, str]]:
+    """Return the (name, value) pairs of a ``taxonomy`` column value."""
+    return [tuple(pair.split(_PAIR, 1)) for pair in value.split(_PAIRS) if _PAIR in pair] if value else []
 
 
 def title_field(lang: str) -> str:
@@ -83,6 +96,17 @@ def build_schema() -> fields.Schema:
         # Taxonomy.
         category=fields.KEYWORD(stored=True, commas=True, lowercase=True),
         tag=fields.KEYWORD(stored=True, commas=True, lowercase=True),
+        # Every taxonomy the site declares (author, …), for facets and filters (search.doctable).
+        taxonomy=_unindexed(fields.ID(stored=True, sortable=True)),
+        # 1 when the page's header gives its date (a post, whose relevance fades with age), 0 when
+        # it is dated by its file (a section page, which does not age).
+        dated=_unindexed(fields.NUMERIC(int, bits=8, stored=False, sortable=True)),
+        # The result card: the page's picture (a URL path) and the title of the section it sits under.
+        image=fields.STORED(),
+        image_alt=fields.STORED(),
+        section=fields.STORED(),
+        # A long page's sections: (heading, the heading's id on the page, plain text), for sub-results.
+        parts=fields.STORED(),
         # Change detection for incremental reindexing.
         mtime_ns=fields.STORED(),
         size=fields.STORED(),

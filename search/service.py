@@ -16,13 +16,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from html import escape
 from pathlib import Path
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import numpy as np
 from whoosh import query as wq
 from whoosh import reading as whoosh_reading
 
-from search import datewords, hybrid, navigation, ranking, relax, semantic, store, synonyms
+from search import datewords, fragments, hybrid, navigation, ranking, recency, relax, semantic, store, synonyms
 from search import query as visitor_query
 from search.analysis import LANGUAGES
 from search.correct import Vocabulary, correct, transliterations
@@ -41,6 +42,9 @@ OWN_LANG_FIRST_BOOST = 1000.0
 MAX_PAGE = 1000
 SORTS = ("relevance", "date")
 MIN_YEAR, MAX_YEAR = 1000, 2999  # dates a filter may name (past 9999-12-31 a day's end cannot be computed)
+COLLAPSES = ("translations",)
+MAX_TAXONOMY_FILTERS = 20  # values named in one request's taxonomy filters
+MAX_TAXONOMY_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,9 @@ class SearchRequest:
     correct: bool = True  # fix a wrong keyboard layout or a misspelt word
     prefer_lang: str | None = None  # the visitor's interface language: ranks its pages first, filters nothing
     others: bool = False  # with lang: also pages that exist only in other languages, after lang's own
+    # Taxonomy filters, (name, values) pairs: every name, any of its values (case aside).
+    taxonomy: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    collapse: str | None = None  # "translations": one hit per story, in prefer_lang when it has one
 
     def __post_init__(self):
         for name in ("lang", "prefer_lang"):
@@ -84,6 +91,18 @@ class SearchRequest:
                 raise QueryError(f"month must be between {MIN_YEAR}-01 and {MAX_YEAR}-12")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise QueryError("from must not be after to")
+        if self.collapse is not None and self.collapse not in COLLAPSES:
+            raise QueryError(f"collapse must be one of {', '.join(COLLAPSES)}")
+        named = 0
+        for name, values in self.taxonomy:
+            if not name.isidentifier() or len(name) > 40:
+                raise QueryError(f"{name[:40]!r} is not a taxonomy name: use letters, digits and _")
+            for value in values:
+                named += 1
+                if not value.strip() or len(value) > MAX_TAXONOMY_CHARS:
+                    raise QueryError(f"{name} must be a non-empty value of at most {MAX_TAXONOMY_CHARS} characters")
+        if named > MAX_TAXONOMY_FILTERS:
+            raise QueryError(f"at most {MAX_TAXONOMY_FILTERS} taxonomy values may be given at once")
         visitor_query.parse(self.q)  # length and term caps
 
 
@@ -191,8 +210,10 @@ class SearchService:
         time_budget: float = 2.0,
         cache_size: int = 1000,
         semantic: bool = True,
+        recent: recency.Recency | None = None,
     ):
         self.index_dir = Path(index_dir)
+        self.recency = recent or recency.Recency()
         self.cache = AnswerCache(cache_size)
         self.time_budget = time_budget
         self.clock = clock
@@ -320,10 +341,10 @@ class SearchService:
             langs = table.columns["lang"]
             return {
                 d
-                for d in table.allowed(self.clock(), None, year, req.month, start, end)
+                for d in table.allowed(self.clock(), None, year, req.month, start, end, req.taxonomy)
                 if langs[d] == req.lang or d in elsewhere
             }
-        return table.allowed(self.clock(), req.lang, year, req.month, start, end)
+        return table.allowed(self.clock(), req.lang, year, req.month, start, end, req.taxonomy)
 
     def _epoch(self, day: date) -> int:
         return int(datetime(day.year, day.month, day.day, tzinfo=self.tz).timestamp())
@@ -374,15 +395,17 @@ class SearchService:
                 parts = _only_language(parts, req.lang)
             text_query = parts.combined()
         if text_query is None:
-            return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected)
+            return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(columns), corrected)
         ranked_query = self._boosted(text_query, req)
 
         filters = self._allowed(columns, req)
         by_date = req.sort == "date" or isinstance(text_query, wq.Every)
         first = (req.page - 1) * req.per_page
-        wanted = first + req.per_page
+        collapsing = req.collapse == "translations" and req.prefer_lang is not None and not req.lang
+        # (Collapsing a story's translations into one hit: enough pages ranked for a page of stories.)
+        wanted = (first + req.per_page) * (len(LANGUAGES) if collapsing else 1)
         if not filters:  # nothing visible passes the filters (Whoosh takes an empty filter as none)
-            return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected)
+            return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(columns), corrected)
         # Every hit counts for the total and the facets: found as a set of posting ids, no scores.
         # Only the page is ranked: newest first from the date column, or by BM25F computed on
         # arrays for the hits alone. Within a time budget: past it, what was found so far is
@@ -441,9 +464,11 @@ class SearchService:
         shown = np.concatenate([named_distinct, *rest]) if len(named_distinct) or rest else distinct
         if not len(shown):
             return SearchPage(
-                req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(), corrected, budget.partial
+                req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(columns), corrected, budget.partial
             )
-        facets = columns.count(np.sort(shown))
+        if collapsing:
+            shown = np.unique(self._stories(columns, shown, req.prefer_lang, filters))
+        facets = self._facets(columns, np.sort(shown), req, text_query, searcher, budget)
         any_word = None
         if missing.keys() - near.keys():
             any_word = self._boosted(parts.without_excluded(wq.Or([p.query for p in parts.parts])), req)
@@ -460,6 +485,7 @@ class SearchService:
             taken = {int(columns.same_text[d]) for d, _ in ranked}
             if len(hits) and len(ranked) < wanted:
                 docs, scores = ranking.order(ranked_query, searcher, hits, budget)
+                docs, scores = self._recent(columns, docs, scores, req)
                 best = columns.distinct(docs)
                 ranked += [
                     (d, sc)
@@ -484,10 +510,23 @@ class SearchService:
         terms = query_terms(text_query if not missing else wq.Or([p.query for p in parts.parts]))
         relaxed_docs = missing.keys() - near.keys()
         page = []
-        stored = {d: searcher.stored_fields(d) for d, _ in ranked[first:wanted]}
+        if collapsing:  # each story once, in the visitor's language where it has a version
+            stories = self._stories(columns, np.array([d for d, _ in ranked], np.int64), req.prefer_lang, filters)
+            seen: set[int] = set()
+            ranked = [
+                (int(story), d, score)
+                for story, (d, score) in zip(stories.tolist(), ranked)
+                if story not in seen and not seen.add(story)
+            ]
+        else:
+            ranked = [(d, d, score) for d, score in ranked]
+        ranked = ranked[first : first + req.per_page]
+        stored = {shown_doc: searcher.stored_fields(shown_doc) for shown_doc, _, _ in ranked}
         marks = marked_words(searcher, stored, terms, MAX_HIGHLIGHT_CHARS)
-        for d, score in ranked[first:wanted]:
-            hit = self._hit(stored[d], d, score, terms, searcher, filters, columns, marks.get(d))
+        for shown_doc, d, score in ranked:
+            hit = self._hit(
+                stored[shown_doc], shown_doc, score, terms, searcher, filters, columns, marks.get(shown_doc)
+            )
             if d in missing:
                 hit.missing = [words[i].text for i in missing[d]] or None
                 hit.match = "semantic" if d in near and d not in relaxed_docs else "partial"
@@ -574,6 +613,38 @@ class SearchService:
                 named.append(doc)
         return named
 
+    def _recent(self, columns: DocTable, docs: np.ndarray, scores: np.ndarray, req: SearchRequest):
+        """Return ``docs`` and scores reordered with relevance fading with the posts' age (see search.recency)."""
+        if self.recency.off or not len(docs):
+            return docs, scores
+        factors = self.recency.factors(columns.dates[docs], columns.dated[docs], self.clock())
+        bonus = np.zeros(len(docs))
+        if req.prefer_lang and not req.lang:  # what _boosted adds for the language is not relevance
+            bonus = np.where(columns.lang_is(docs, req.prefer_lang), PREFER_LANG_BOOST, 0.0)
+        elif req.others and req.lang:
+            bonus = np.where(columns.lang_is(docs, req.lang), OWN_LANG_FIRST_BOOST, 0.0)
+        return recency.reorder(docs, scores, factors, bonus)
+
+    def _stories(self, columns: DocTable, docs: np.ndarray, lang: str, filters: set[int]) -> np.ndarray:
+        """Return for each of ``docs`` its story's page in ``lang`` when that one passes ``filters``, else itself."""
+        return columns.stories(docs, lang, filters)
+
+    def _facets(self, columns: DocTable, shown: np.ndarray, req: SearchRequest, text_query, searcher, budget) -> dict:
+        """Return the facet counts of ``shown``; a taxonomy the request filters by is counted as if it did not
+        (so that its other values can be added to the choice), every other filter kept."""
+        facets = columns.count(shown)
+        facets.update(columns.count_taxonomies(shown))
+        for name, _ in req.taxonomy:
+            others = replace(req, taxonomy=tuple(t for t in req.taxonomy if t[0] != name))
+            allowed = self._allowed(columns, others)
+            found = allowed if isinstance(text_query, wq.Every) else matching(text_query, searcher, allowed, budget)
+            docs = _sorted(set(found) & allowed)
+            docs = docs[columns.distinct(docs)]
+            if others.collapse == "translations" and others.prefer_lang and not others.lang:
+                docs = np.sort(np.unique(self._stories(columns, docs, others.prefer_lang, allowed)))
+            facets.update(columns.count_taxonomies(docs, (name,)))
+        return facets
+
     @staticmethod
     def _boosted(query: wq.Query, req: SearchRequest) -> wq.Query:
         """Return ``query`` with the ranking preferences of ``req`` (the visitor's language first)."""
@@ -644,12 +715,15 @@ class SearchService:
             if other != docnum and other in visible:
                 fields = searcher.stored_fields(other)
                 duplicates.append({"path": fields["path"], "url": fields["url"]})
+        text = snippet(hit.get("body", ""), lang, terms, hit.get("summary", ""), marks[1] if marks else None)
         return Hit(
             path=hit["path"],
             url=hit["url"],
             lang=lang,
             title=marked_title(hit["title"], lang, terms, marks[0] if marks else None),
-            snippet=snippet(hit.get("body", ""), lang, terms, hit.get("summary", ""), marks[1] if marks else None),
+            snippet=text,
+            link=fragments.link(hit["url"], text) if terms else hit["url"],
+            sections=_sub_results(hit, lang, terms) if terms else [],
             date=hit.get("date_iso"),
             score=None if score is None else round(score, 3),
             folder=hit.get("folder", ""),
@@ -657,6 +731,10 @@ class SearchService:
             tag=_split(hit.get("tag")),
             translations=dict(sorted(translations.items())),
             duplicates=duplicates,
+            taxonomy=columns.taxonomy_of(docnum),
+            image=_image(hit),
+            section=hit.get("section") or None,
+            dated=bool(columns.dated[docnum]),
         )
 
 
@@ -718,12 +796,35 @@ def _sorted(docs) -> np.ndarray:
     return hits
 
 
+# Sub-results of a long page: at most this many of its sections.
+MAX_SECTIONS = 3
+
+
+def _sub_results(fields: dict, lang: str, terms) -> list[dict]:
+    """Return the sections of a long page that hold query words, most marked words first: each with its
+    heading, a link to the heading (and to the words, by a text fragment) and its own snippet."""
+    found = []
+    for n, (title, anchor, text) in enumerate(fields.get("parts") or ()):
+        marked = snippet(text, lang, terms)
+        count = marked.count("<mark>")
+        if count:
+            url = fields["url"] + ("#" + quote(anchor, safe="") if anchor else "")
+            found.append((-count, n, {"title": title, "url": fragments.link(url, marked), "snippet": marked}))
+    return [section for *_, section in sorted(found, key=lambda f: f[:2])[:MAX_SECTIONS]]
+
+
+def _image(fields: dict) -> dict | None:
+    """Return a hit's picture ({"url", "alt"}), or None when its page has none."""
+    url = fields.get("image")
+    return {"url": url, "alt": fields.get("image_alt") or fields.get("title", "")} if url else None
+
+
 def _split(value) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
 
-def _no_facets():
-    return {"year": [], "month": [], "lang": []}
+def _no_facets(columns: DocTable) -> dict:
+    return {"year": [], "month": [], "lang": [], **{name: [] for name in columns.taxonomies}}
 
 
 def _ms(started: float) -> float:

@@ -1,7 +1,9 @@
 """Shared fixtures: the real archive (read from ../shared), our sample content, built indexes, the app."""
 
 import os
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -26,6 +28,20 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+ALMATY = ZoneInfo("Asia/Almaty")  # content/'s timezone
+
+
+def at(*args) -> float:
+    """Return the epoch second of a moment in Almaty: ``at(2026, 1, 1)``."""
+    return datetime(*args, tzinfo=ALMATY).timestamp()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """A clock standing at the start of 2026 in Almaty, for content/'s drafts and scheduled posts."""
+    return Clock(at(2026, 1, 1))
 
 
 @pytest.fixture(scope="session")

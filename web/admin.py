@@ -28,7 +28,8 @@ def record(page, lang: str | None) -> str | None:
     store = analytics(current_app)
     if store is None or not page.query.strip() or page.page != 1:
         return None
-    return store.record_search(page.query, lang, page.total, [h.url for h in page.results])
+    # (each result's link: its page, scrolled to the words by a text fragment, where /go sends the click)
+    return store.record_search(page.query, lang, page.total, [h.link or h.url for h in page.results])
 
 
 def _rank() -> int:

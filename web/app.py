@@ -8,6 +8,7 @@ from flask import Flask
 
 from search import semantic
 from search.analysis import memory
+from search.recency import Recency
 from web import errors, settings
 from web.engine import Engine
 
@@ -33,9 +34,10 @@ def create_app(config: dict | None = None) -> Flask:
         time_budget=app.config["QUERY_TIME_BUDGET"],
         cache_size=app.config["QUERY_CACHE"],
         semantic=app.config["SEMANTIC"] != "off",
+        recent=Recency(app.config["RECENCY_HALF_LIFE_DAYS"], app.config["RECENCY_WEIGHT"]),
     )
 
-    from web import admin, api, openapi, operations, pages, security, webhook, widget
+    from web import admin, api, feeds, openapi, operations, pages, security, webhook, widget
 
     app.extensions["poisk.webhook"] = {
         "deliveries": webhook.Deliveries(),
@@ -43,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     }
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(feeds.bp)
     app.register_blueprint(webhook.bp)
     app.register_blueprint(widget.bp)
     app.register_blueprint(openapi.bp)

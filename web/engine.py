@@ -21,8 +21,10 @@ class Engine:
         time_budget: float = 2.0,
         cache_size: int = 1000,
         semantic: bool = True,
+        recent=None,
     ):
         self.index_dir = index_dir
+        self.recent = recent
         self.semantic = semantic
         self.cache_size = cache_size
         self.time_budget = time_budget
@@ -51,6 +53,7 @@ class Engine:
                         self.time_budget,
                         self.cache_size,
                         semantic=self.semantic,
+                        recent=self.recent,
                     )
                     self._error = None
                 except IndexUnavailable as exc:

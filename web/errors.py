@@ -15,8 +15,8 @@ UNAVAILABLE = "search is temporarily unavailable: the index is missing or being 
 
 
 def wants_json() -> bool:
-    """Return whether the request is answered in JSON (the API and health checks)."""
-    return request.path.startswith("/api/") or request.path in ("/healthz", "/readyz")
+    """Return whether the request is answered in JSON (the API, health checks, and feeds, read by programs)."""
+    return request.path.startswith("/api/") or request.path in ("/healthz", "/readyz", "/search.atom")
 
 
 def error_response(status: int, message: str):

@@ -4,6 +4,7 @@ from flask import Blueprint, jsonify
 
 from search.query import MAX_QUERY_CHARS
 from search.service import MAX_PAGE, MAX_PER_PAGE
+from web.feeds import ENTRIES
 
 bp = Blueprint("openapi", __name__)
 
@@ -16,6 +17,12 @@ def _error(description: str) -> dict:
 
 def _param(name: str, schema: dict, description: str, required: bool = False) -> dict:
     return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
+
+
+def _repeated(name: str, description: str, pattern: str = r"\S") -> dict:
+    """A query parameter that may be given several times (form style, exploded)."""
+    schema = {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 200, "pattern": pattern}}
+    return {**_param(name, schema, description), "style": "form", "explode": True}
 
 
 FACET = {
@@ -52,13 +59,87 @@ HIT = {
             "description": "How the page matched: `all` the query's words, `partial` some of them (see `missing`), "
             "`semantic` found by meaning (a page near the query's meaning that may hold none of its words).",
         },
+        "taxonomy": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Every taxonomy's values the page carries, by taxonomy name (category, tag, author, …).",
+        },
+        "image": {
+            "type": ["object", "null"],
+            "required": ["url", "alt"],
+            "properties": {"url": {"type": "string"}, "alt": {"type": "string"}},
+            "description": "The page's picture: the header's `header_image`/`image`, else the first image of its "
+            "text or folder that exists; `url` as the site serves page media (`/user/pages/…`) or as the header "
+            "gives it. null when the page has none.",
+        },
+        "section": {
+            "type": ["string", "null"],
+            "description": "The title, in the page's language, of the site's top-level section the page is under.",
+        },
+        "link": {
+            "type": "string",
+            "description": "`url` with a text fragment (`#:~:text=…`) that makes the browser scroll to the "
+            "snippet's words and highlight them.",
+        },
+        "dated": {
+            "type": "boolean",
+            "description": "Whether the page's header gives its date (a post); false for a page Grav dates by its "
+            "file's time (a section page), whose `date` tells when the file last changed, not when it was published.",
+        },
+        "sections": {
+            "type": "array",
+            "maxItems": 3,
+            "items": {
+                "type": "object",
+                "required": ["title", "url", "snippet"],
+                "properties": {
+                    "title": {"type": "string", "description": "The heading, as text."},
+                    "url": {"type": "string", "description": "The page's address with the heading's anchor."},
+                    "snippet": {"type": "string", "description": "Safe HTML: <mark> is the only markup."},
+                },
+            },
+            "description": "For a long page, the parts (under `##` headings) that match, best first.",
+        },
     },
 }
 
 
+def _feed(search_parameters: list[dict]) -> dict:
+    """Return the description of ``/search.atom``: ``/api/search``'s parameters, newest first, as Atom."""
+    fixed = {
+        "sort": _param("sort", {"type": "string", "enum": ["date"]}, "Always date: a feed is newest first."),
+        "page": _param("page", {"type": "integer", "minimum": 1, "maximum": 1}, "Always 1: the newest results."),
+        "per_page": _param(
+            "per_page", {"type": "integer", "minimum": 1, "maximum": ENTRIES}, f"Entries (default {ENTRIES})."
+        ),
+    }
+    return {
+        "get": {
+            "summary": "Search as an Atom feed",
+            "operationId": "search_feed",
+            "description": f"The {ENTRIES} newest visible results of the search, for feed readers: Atom 1.0 (RFC "
+            "4287), one entry per page (id and link its absolute address, title and summary as plain text, "
+            "published and updated its date, xml:lang and hreflang its language). Polls are not recorded as "
+            "searches; an unchanged search answers the same bytes and ETag.",
+            "parameters": [fixed.get(p["name"], p) for p in search_parameters],
+            "responses": {
+                "200": {
+                    "description": "The feed.",
+                    "content": {"application/atom+xml": {"schema": {"type": "string"}}},
+                },
+                "304": {"description": "Not modified since the ETag given in If-None-Match."},
+                "400": _error("A parameter cannot be used."),
+                "413": {"description": "The request is too large."},
+                "429": {"description": "Too many requests from this client."},
+                "503": {"description": "There is no usable index at the moment."},
+            },
+        }
+    }
+
+
 def document() -> dict:
     """Return the OpenAPI description of the API."""
-    return {
+    doc = {
         "openapi": "3.1.0",
         "info": {
             "title": "Poisk",
@@ -110,6 +191,22 @@ def document() -> dict:
                             "others",
                             {"type": "string", "enum": ["0", "1"]},
                             "With lang: also pages that exist only in another language, after lang's own.",
+                        ),
+                        _repeated("category", "Only pages of this category (repeat for any of several)."),
+                        _repeated("tag", "Only pages with this tag (repeat for any of several)."),
+                        _repeated(
+                            "taxonomy",
+                            "Only pages with this value of another taxonomy the site declares, as `name:value` "
+                            "(`author:Aigerim Nurlanova`); repeat for several. Values of one taxonomy are "
+                            "alternatives, different taxonomies must all hold; values compare case-insensitively.",
+                            pattern=r"^[A-Za-z_][A-Za-z0-9_]*:.*\S",
+                        ),
+                        _param(
+                            "collapse",
+                            {"type": "string", "enum": ["translations"]},
+                            "With prefer_lang and no lang: one hit per story (a page and its translations), "
+                            "the version in prefer_lang when it has one (the others under `translations`), "
+                            "counted once in total and facets.",
                         ),
                     ],
                     "responses": {
@@ -357,8 +454,19 @@ def document() -> dict:
                         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                         "facets": {
                             "type": "object",
-                            "required": ["year", "month", "lang"],
-                            "properties": {"year": FACET, "month": FACET, "lang": FACET},
+                            "required": ["year", "month", "lang", "category", "tag"],
+                            "properties": {
+                                "year": FACET,
+                                "month": FACET,
+                                "lang": FACET,
+                                "category": FACET,
+                                "tag": FACET,
+                            },
+                            "additionalProperties": FACET,
+                            "description": "Counts of the hits by year, month, language and taxonomy (category, "
+                            "tag and any other taxonomy the site declares, such as author), most frequent first. A "
+                            "taxonomy the request filters by is counted as if it did not, so that other values can "
+                            "be added; every other filter applies. Only visible pages count.",
                         },
                         "corrected": {"type": ["string", "null"]},
                         "partial": {"type": "boolean"},
@@ -378,6 +486,8 @@ def document() -> dict:
             }
         },
     }
+    doc["paths"]["/search.atom"] = _feed(doc["paths"]["/api/search"]["get"]["parameters"])
+    return doc
 
 
 @bp.get("/api/openapi.json")

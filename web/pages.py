@@ -15,19 +15,59 @@ bp = Blueprint("pages", __name__)
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 _KEPT = ("q", "lang", "year", "month", "from", "to", "sort", "per_page", "correct")
+_TAXONOMY_PARAMETERS = ("category", "tag")  # the other taxonomies go as taxonomy=name:value
+# Taxonomy values a facet shows before "more".
+FACET_SHOWN = 8
+# The facets that are not taxonomies.
+_NOT_TAXONOMIES = ("year", "month", "lang")
 
 
 def _link(**changes) -> str:
     """Return the search page URL with the current parameters changed; filters reset the page."""
-    params = {k: request.args.get(k) for k in _KEPT if request.args.get(k)}
+    params: dict = {k: request.args.get(k) for k in _KEPT if request.args.get(k)}
+    for k in (*_TAXONOMY_PARAMETERS, "taxonomy"):
+        values = [v for v in request.args.getlist(k) if v.strip()]
+        if values:
+            params[k] = values
     if "page" not in changes:
         params.pop("page", None)
     for key, value in changes.items():
-        if value is None:
+        if value is None or value == []:
             params.pop(key, None)
         else:
             params[key] = value
     return url_for("pages.search", **params)
+
+
+def _chosen(name: str) -> list[str]:
+    """Return the values of taxonomy ``name`` the request filters by."""
+    if name in _TAXONOMY_PARAMETERS:
+        return [v.strip() for v in request.args.getlist(name) if v.strip()]
+    prefix = name + ":"
+    return [v[len(prefix) :].strip() for v in request.args.getlist("taxonomy") if v.startswith(prefix)]
+
+
+def _toggle(name: str, value: str) -> str:
+    """Return the page URL with ``value`` of taxonomy ``name`` added to the filter, or taken out if it is in."""
+    chosen = _chosen(name)
+    kept = [v for v in chosen if v.casefold() != value.casefold()]
+    if len(kept) == len(chosen):
+        kept.append(value)
+    if name in _TAXONOMY_PARAMETERS:
+        return _link(**{name: kept})
+    others = [v for v in request.args.getlist("taxonomy") if v.strip() and not v.startswith(name + ":")]
+    return _link(taxonomy=others + [f"{name}:{v}" for v in kept])
+
+
+def _taxonomy_names(facets: dict) -> list[str]:
+    return [name for name in facets if name not in _NOT_TAXONOMIES]
+
+
+def _media_url(url: str) -> str:
+    """Return a page picture's URL as the visitor's browser loads it: from the Grav site."""
+    if url.startswith(("https://", "http://", "//")):
+        return url
+    return current_app.config["SITE_URL"].rstrip("/") + url
 
 
 def _page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
@@ -54,7 +94,9 @@ def search():
         req = search_request(request.args, current_app.config["PER_PAGE"], prefer_lang=lang, others=True)
     except QueryError as exc:
         error = str(exc)
-    wants_results = req is not None and any(request.args.get(k) for k in ("q", "year", "month", "from", "to"))
+    wants_results = req is not None and any(
+        request.args.get(k) for k in ("q", "year", "month", "from", "to", *_TAXONOMY_PARAMETERS, "taxonomy")
+    )
     related = []
     suggestions = []
     search_id = None
@@ -98,6 +140,12 @@ def search():
             when=when,
             month_name=month_name,
             page_numbers=_page_numbers,
+            taxonomy_names=_taxonomy_names,
+            chosen_values=_chosen,
+            toggle_value=_toggle,
+            taxonomy_label=lambda name: t.get(f"taxonomy_{name}") or name.replace("_", " ").capitalize(),
+            media_url=_media_url,
+            facet_shown=FACET_SHOWN,
             site_url=current_app.config["SITE_URL"].rstrip("/"),
         ),
         status,

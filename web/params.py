@@ -18,6 +18,10 @@ PARAMETERS = (
     "correct",
     "prefer_lang",
     "others",
+    "category",
+    "tag",
+    "taxonomy",
+    "collapse",
 )
 
 
@@ -62,8 +66,30 @@ def _flag(args, name: str, default: bool) -> bool:
     raise QueryError(f"{name} must be 1 or 0, got {raw[:20]!r}")
 
 
+def _taxonomy(args) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Return the taxonomy filters: ``category=``, ``tag=`` and ``taxonomy=name:value``, each repeatable."""
+    chosen: dict[str, list[str]] = {}
+    for name in ("category", "tag"):
+        for value in args.getlist(name) if hasattr(args, "getlist") else [args.get(name, "")]:
+            if value.strip():
+                chosen.setdefault(name, []).append(value.strip())
+    for raw in args.getlist("taxonomy") if hasattr(args, "getlist") else [args.get("taxonomy", "")]:
+        if not raw.strip():
+            continue
+        name, sep, value = raw.partition(":")
+        if not sep or not value.strip():
+            raise QueryError(f"taxonomy must be name:value (as author:Ivanov), got {raw[:40]!r}")
+        chosen.setdefault(name.strip().lower(), []).append(value.strip())
+    return tuple(sorted((name, tuple(dict.fromkeys(values))) for name, values in chosen.items()))
+
+
 def search_request(
-    args, default_per_page: int = 10, strict: bool = False, prefer_lang: str | None = None, others: bool = False
+    args,
+    default_per_page: int = 10,
+    strict: bool = False,
+    prefer_lang: str | None = None,
+    others: bool = False,
+    collapse: str | None = None,
 ) -> SearchRequest:
     """Return the search request described by query-string ``args``.
 
@@ -89,4 +115,6 @@ def search_request(
         correct=_flag(args, "correct", True),
         prefer_lang=args.get("prefer_lang", "").strip() or prefer_lang,
         others=_flag(args, "others", others),
+        taxonomy=_taxonomy(args),
+        collapse=args.get("collapse", "").strip() or collapse,
     )

@@ -114,6 +114,18 @@ SETTINGS: list[Setting] = [
         float,
     ),
     Setting(
+        "RECENCY_HALF_LIFE_DAYS",
+        365.0,
+        "Days after which a post (a page whose header gives its date) keeps half of the relevance that age can take from it: among comparably relevant posts the newer comes first; pages dated by their file (sections) never fade; 0 turns it off.",
+        float,
+    ),
+    Setting(
+        "RECENCY_WEIGHT",
+        0.25,
+        "Share of a post's relevance that age can take at most (0 to below 1; 0 turns recency off).",
+        float,
+    ),
+    Setting(
         "ANALYTICS",
         "auto",
         "SQLite file of searches and clicks for editors (no addresses, no cookies); `auto` keeps it beside the index folder, empty turns it off.",

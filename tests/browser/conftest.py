@@ -14,6 +14,7 @@ from tests.live import LiveServer, free_port
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "var" / "artifacts"
+ADMIN_TOKEN = "browser-tests-admin-token"
 
 # Markup an editor wrote as text (entities): it must reach the visitor as text, never as an element.
 HOSTILE_TITLE = 'Zanzibarite &lt;img src=x onerror="window.__pwned=1"&gt; warning'
@@ -40,6 +41,15 @@ def browser():
         )
         yield b
         b.close()
+
+
+def run_axe(page) -> list[dict]:
+    """Run axe-core on the page (its open shadow roots too); return the violations: rule id and nodes."""
+    page.add_script_tag(path=str(AXE))  # inline: the page's context must bypass its CSP
+    return page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, nodes: v.nodes.map(n => n.target)}))"
+    )
 
 
 class HostSite:
@@ -87,7 +97,7 @@ def host_page(folder: Path, service: str, lang_attr: str = "", html_lang: str = 
 
 @pytest.fixture(scope="session")
 def widget_setup(tmp_path_factory):
-    """A Poisk server over our sample content plus a hostile post, and two host sites: one allowed, one not."""
+    """A Poisk server over our sample content plus a hostile post (its /admin/stats on), and two host sites."""
     tmp = tmp_path_factory.mktemp("widget")
     site = tmp / "site"
     shutil.copytree(CONTENT, site)
@@ -100,11 +110,14 @@ def widget_setup(tmp_path_factory):
     )
     allowed_port = free_port()
     allowed_folder, blocked_folder = tmp / "allowed", tmp / "blocked"
-    env = {"POISK_ALLOWED_ORIGINS": f"http://127.0.0.1:{allowed_port}"}
+    env = {"POISK_ALLOWED_ORIGINS": f"http://127.0.0.1:{allowed_port}", "POISK_ADMIN_TOKEN": ADMIN_TOKEN}
     server = LiveServer(site, tmp / "index", env=env)
     server.wait_ready()
     host_page(allowed_folder, server.base)
     host_page(blocked_folder, server.base, ' lang="ru"')
+    # The allowed host is the Grav site: it serves the pages' media where Grav does, /user/pages/… (result pictures).
+    (allowed_folder / "user").mkdir()
+    (allowed_folder / "user" / "pages").symlink_to(site / "user" / "pages", target_is_directory=True)
     allowed = HostSite(allowed_folder, server.base, allowed_port)
     blocked = HostSite(blocked_folder, server.base)
     yield {"server": server, "allowed": allowed, "blocked": blocked, "tmp": tmp}

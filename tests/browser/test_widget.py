@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, AXE
+from tests.browser.conftest import ARTIFACTS, run_axe
 
 WIDGET = "poisk-search"
 
@@ -75,7 +75,7 @@ def test_year_chips_narrow_the_results(page, widget_setup):
     # come a moment later (seen failing once in CI while another job loaded the machine).
     page.wait_for_function(
         "y => { const dates = [...document.querySelector('poisk-search').shadowRoot.querySelectorAll('.date')];"
-        " return dates.length > 0 && dates.every(d => d.textContent.startsWith(y)); }",
+        " return dates.length > 0 && dates.every(d => d.getAttribute('datetime').startsWith(y)); }",
         arg=year,
         timeout=10_000,
     )
@@ -134,14 +134,6 @@ def test_disallowed_origin_gets_no_results_and_is_told(page, widget_setup):
     assert "недоступен" in page.locator(f"{WIDGET} .note").inner_text()  # lang="ru" on the element
 
 
-def run_axe(page):
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".map(v => ({id: v.id, nodes: v.nodes.map(n => n.target)}))"
-    )
-
-
 @pytest.mark.parametrize(
     "query",
     ["гематология", "vaccination information", "qqqzzzxxx", None],
@@ -194,11 +186,12 @@ def test_the_embed_snippet_works_on_another_origin_in_each_language(browser, wid
 
 
 def test_script_is_small_and_cacheable(widget_setup):
+    import gzip
     import urllib.request
 
     with urllib.request.urlopen(f"{widget_setup['server'].base}/widget/v1/poisk.js") as r:
         body = r.read()
-        assert len(body) < 20 * 1024
+        assert len(body) < 28 * 1024 and len(gzip.compress(body)) < 10 * 1024
         assert "immutable" in r.headers["Cache-Control"] and r.headers["Content-Type"].startswith("text/javascript")
     assert b"eval(" not in body and b"innerHTML" not in body and b'credentials: "omit"' in body
 
@@ -223,7 +216,7 @@ def test_visitor_walk_through_suggestion_year_translation(page, widget_setup):
     years.nth(1).click()
     page.wait_for_function(
         "y => { const d = [...document.querySelector('poisk-search').shadowRoot.querySelectorAll('.date')];"
-        " return d.length && d.every(x => x.textContent.startsWith(y)); }",
+        " return d.length && d.every(x => x.getAttribute('datetime').startsWith(y)); }",
         arg=year,
         timeout=10_000,
     )
@@ -232,3 +225,270 @@ def test_visitor_walk_through_suggestion_year_translation(page, widget_setup):
     with page.expect_navigation():
         translation.click()
     assert page.url.startswith(f"{host}/{lang}/news/")
+
+
+# --- One hit per story, taxonomy chips, result cards, sub-results ------------------------------------------------
+
+SHADOW = "document.querySelector('poisk-search').shadowRoot"
+
+
+def host_variant(widget_setup, name: str, attrs: str) -> str:
+    """A page of the allowed host whose widget has these attributes (a Russian page, say); return its address."""
+    from tests.browser.conftest import host_page
+
+    host = widget_setup["allowed"]
+    folder = host.folder / name
+    if not (folder / "index.html").is_file():
+        host_page(folder, widget_setup["server"].base, attrs, html_lang="ru")
+    return f"{host.origin}/{name}/index.html"
+
+
+def russian_page(widget_setup) -> str:
+    return host_variant(widget_setup, "ru-visitor", ' lang="ru"')
+
+
+def search_requests(page) -> list:
+    """The widget's calls of /api/search, as they are made (their query strings parsed)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    seen = []
+    page.on("request", lambda r: seen.append(parse_qs(urlsplit(r.url).query)) if "/api/search?" in r.url else None)
+    return seen
+
+
+def settled(page, total_pattern: str = r"\d"):
+    """Wait until the status says how many results there are (not «Ищем…»)."""
+    page.wait_for_function(
+        f"() => /{total_pattern}/.test({SHADOW}.querySelector('[role=status]').textContent)", timeout=10_000
+    )
+
+
+def shown_total(page) -> int:
+    import re
+
+    return int(re.search(r"\d+", page.locator(f"{WIDGET} [role=status]").inner_text()).group())
+
+
+def with_sections(page, widget_setup):
+    """Answer /api/search as the service does, but give the first hit without sub-results four of them (the widget
+    shows three), one holding markup an editor wrote as text. The real long page keeps its own."""
+
+    def handle(route):
+        response = route.fetch()
+        data = response.json()
+        plain = [h for h in data.get("results") or [] if not h.get("sections")]
+        if plain:
+            url = plain[0]["url"]
+            plain[0]["sections"] = [
+                {
+                    "title": "Во время <b>исследования</b>",
+                    "url": f"{url}#vo-vremia",
+                    "snippet": "&lt;img src=x onerror=&quot;window.__pwned=3&quot;&gt; <mark>МРТ</mark> длится 30 минут.",
+                },
+                {
+                    "title": "Перед исследованием",
+                    "url": f"{url}#pered",
+                    "snippet": "Снимите металлические предметы перед <mark>МРТ</mark>.",
+                },
+                {"title": "После", "url": f"{url}#posle", "snippet": "Можно сразу вернуться домой."},
+                {"title": "Четвёртый", "url": f"{url}#four", "snippet": "Не показывается."},
+            ]
+        route.fulfill(response=response, json=data)
+
+    page.route(f"{widget_setup['server'].base}/api/search?*", handle)
+
+
+def test_a_russian_visitor_gets_one_hit_per_story_with_its_other_languages(page, widget_setup):
+    from urllib.parse import urlsplit
+
+    server, host = widget_setup["server"], widget_setup["allowed"].origin
+    requests = search_requests(page)
+    page.goto(russian_page(widget_setup))
+    type_query(page, "МРТ")
+    settled(page)
+    sent = requests[-1]
+    assert sent["collapse"] == ["translations"] and sent["prefer_lang"] == ["ru"] and "lang" not in sent
+    collapsed = server.total("МРТ", prefer_lang="ru", collapse="translations")
+    assert shown_total(page) == collapsed < server.total("МРТ", prefer_lang="ru")
+    cards = page.locator(f"{WIDGET} li.card")
+    hrefs = cards.evaluate_all("els => els.map(e => e.dataset.href)")
+    assert len(hrefs) == min(collapsed, 8) and len(set(hrefs)) == len(hrefs)
+    assert all(h.startswith(host) and urlsplit(h).path.split("/")[1] == "ru" for h in hrefs), hrefs  # once, in Russian
+    for n in range(cards.count()):
+        also = cards.nth(n).locator(".also")
+        assert also.inner_text().startswith("Также:")
+        others = also.locator(".lang").evaluate_all("els => els.map(e => e.dataset.href)")
+        assert others and not set(others) & set(hrefs)
+        assert {urlsplit(u).path.split("/")[1] for u in others} == {"kk", "en"}
+    assert page.console_errors == [], page.console_errors
+    # The result's link scrolls to the words (a text fragment), on the host site.
+    assert all("#:~:text=" in h for h in hrefs[:2])
+    with page.expect_navigation():
+        cards.first.click()
+    assert page.url.split("#")[0] == hrefs[0].split("#")[0]
+
+
+def test_collapse_none_lists_every_language(page, widget_setup):
+    requests = search_requests(page)
+    page.goto(host_variant(widget_setup, "ru-every-language", ' lang="ru" collapse="none"'))
+    type_query(page, "МРТ")
+    settled(page)
+    assert "collapse" not in requests[-1] and requests[-1]["prefer_lang"] == ["ru"]
+    assert shown_total(page) == widget_setup["server"].total("МРТ", prefer_lang="ru")
+
+
+def test_tag_chips_narrow_the_results_and_stay_until_pressed_again(page, widget_setup):
+    page.goto(russian_page(widget_setup))
+    type_query(page, "МРТ")
+    settled(page)
+    labels = page.locator(f"{WIDGET} .chips .name").all_inner_texts()
+    assert labels == ["Рубрика", "Тег", "Автор"]  # category, tag, then the site's other taxonomies
+    tags = page.get_by_role("group", name="Тег")
+    data = widget_setup["server"].get("/api/search", q="МРТ", prefer_lang="ru", collapse="translations")[1]
+    assert len(data["facets"]["tag"]) > 8
+    # The eight commonest, then "ещё N" (a disclosure) for the rest.
+    assert tags.locator("button[aria-pressed]").count() == 8
+    toggle = tags.locator("button.toggle")
+    assert toggle.inner_text() == f"ещё {len(data['facets']['tag']) - 8}"
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
+    expect(tags.locator("button[aria-pressed]")).to_have_count(len(data["facets"]["tag"]))
+    expect(tags.locator("button.toggle")).to_have_text("свернуть")
+    expect(tags.locator("button.toggle")).to_be_focused()  # the row was rebuilt: focus stays on its toggle
+
+    mri = tags.locator("button[aria-pressed]", has_text="mri (")
+    count = int(mri.inner_text().split("(")[1].rstrip(")"))
+    mri.focus()
+    page.keyboard.press("Enter")
+    expect(mri).to_have_attribute("aria-pressed", "true", timeout=10_000)
+    expect(mri).to_be_focused()
+    settled(page, f"Найдено: {count}$")
+    assert shown_total(page) == count == page.locator(f"{WIDGET} li.card").count()
+    years = page.locator(f"{WIDGET} .years:not(.suggestions) button")
+    assert years.count() >= 2  # year chips alongside: a year narrows the tagged results further
+    years.nth(1).click()
+    expect(years.nth(1)).to_have_attribute("aria-pressed", "true", timeout=10_000)
+    settled(page, "Найдено: 1$")
+    expect(mri).to_have_attribute("aria-pressed", "true")
+
+    # Another query keeps the chosen tag, shown (at 0) so that it can be let go.
+    type_query(page, "донор")
+    settled(page, "Ничего")
+    expect(mri).to_have_text("mri (0)")
+    expect(mri).to_have_attribute("aria-pressed", "true")
+    mri.click()
+    settled(page)
+    assert shown_total(page) > 0
+    expect(page.locator(f"{WIDGET} .chips button", has_text="mri (")).to_have_count(0)
+    assert page.console_errors == [], page.console_errors
+
+
+def test_cards_show_pictures_without_layout_shift(page, widget_setup):
+    host = widget_setup["allowed"].origin
+    held = []
+    page.route(f"{host}/user/pages/**", lambda route: held.append(route))  # pictures arrive when we say
+    with page.expect_response(lambda r: "/api/suggest?" in r.url):
+        page.goto(russian_page(widget_setup))
+        type_query(page, "МРТ")
+    settled(page)
+    cards = page.locator(f"{WIDGET} li.card")
+    pictures = page.locator(f"{WIDGET} li.card img")
+    assert pictures.count() >= 2
+    first = pictures.first
+    assert first.get_attribute("alt") and first.get_attribute("loading") == "lazy"
+    assert first.get_attribute("decoding") == "async"
+    assert (first.get_attribute("width"), first.get_attribute("height")) == ("96", "64")
+    srcs = pictures.evaluate_all("els => els.map(e => e.src)")
+    assert all(s.startswith(f"{host}/user/pages/02.news/") for s in srcs)  # the host site's, not the service's
+    # Hits without a picture have no empty box for one.
+    no_picture = cards.filter(has_not=page.locator("img"))
+    assert no_picture.count() >= 1
+    assert no_picture.first.locator(".thumb").count() == 0
+    # Section · date, under the title.
+    scanner = cards.filter(has=page.locator("img[src*='2019-07-22-new-mri-scanner']"))
+    assert scanner.locator(".meta").inner_text() == "Новости · 22 июля 2019"
+
+    page.wait_for_timeout(100)
+    boxes = """() => [...document.querySelector('poisk-search').shadowRoot.querySelectorAll('li[role=option]')]
+        .map(e => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })"""
+    before = page.evaluate(boxes)
+    page.evaluate(
+        "() => { window.__shift = 0; new PerformanceObserver(l => l.getEntries()"
+        ".forEach(e => { window.__shift += e.value; })).observe({type: 'layout-shift'}); }"
+    )
+    assert held, "no picture was requested"
+    for route in held:
+        route.continue_()
+    page.wait_for_function(
+        f"() => [...{SHADOW}.querySelectorAll('img')].every(i => i.complete && i.naturalWidth > 0)", timeout=10_000
+    )
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    assert page.evaluate(boxes) == before
+    assert page.evaluate("window.__shift") == 0
+    size = first.evaluate("e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height]")
+    assert size == [96, 64]
+    assert page.console_errors == [], page.console_errors
+
+
+def test_sub_results_of_a_long_page_are_options_under_it(page, widget_setup):
+    host = widget_setup["allowed"].origin
+    with_sections(page, widget_setup)
+    page.goto(russian_page(widget_setup))
+    box = type_query(page, "МРТ")
+    settled(page)
+    subs = page.locator(f"{WIDGET} li.sub[role=option]")
+    expect(subs).not_to_have_count(0)
+    # Options in one flat listbox: each card, then its sections (three at most), in the keyboard's order.
+    options = page.locator(f"{WIDGET} li[role=option]").evaluate_all(
+        "els => els.map(e => [e.classList.contains('sub') ? 'sub' : 'card', e.querySelector('.title').textContent,"
+        " e.dataset.href || ''])"
+    )
+    runs, run = [], 0
+    for kind, _, _ in options:
+        if kind == "card":
+            runs.append(run)
+            run = 0
+        else:
+            run += 1
+    runs.append(run)
+    assert options[0][0] == "card" and max(runs) == 3 and sum(runs) == subs.count()
+    injected = [title for kind, title, _ in options if kind == "sub"]
+    assert "Во время <b>исследования</b>" in injected and "Четвёртый" not in injected
+    assert all(href.startswith(f"{host}/") for _, _, href in options)
+    # Markup written as text stays text, from titles and snippets alike.
+    assert page.locator(f"{WIDGET} li.sub img, {WIDGET} li.sub b").count() == 0
+    assert page.locator(f"{WIDGET} li.sub mark").count() >= 1
+    assert page.evaluate("window.__pwned") is None
+    # Indented under their page.
+    first_sub = next(n for n, (kind, _, _) in enumerate(options) if kind == "sub")
+    card_box = page.locator(f"{WIDGET} li[role=option]").nth(first_sub - 1).bounding_box()
+    sub_box = subs.first.bounding_box()
+    assert sub_box["x"] > card_box["x"] + 10 and sub_box["y"] >= card_box["y"] + card_box["height"] - 1
+    assert page.console_errors == [], page.console_errors
+    for _ in range(first_sub + 1):
+        box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == subs.first.get_attribute("id")
+    target = subs.first.get_attribute("data-href")
+    with page.expect_navigation():
+        box.press("Enter")
+    assert page.url.split("#")[0] == target.split("#")[0] and "#" in target
+
+
+def test_axe_finds_no_violations_with_chips_cards_and_sub_results(browser, widget_setup):
+    context = browser.new_context(bypass_csp=True, viewport={"width": 900, "height": 900})
+    page = context.new_page()
+    with_sections(page, widget_setup)
+    page.goto(russian_page(widget_setup))
+    type_query(page, "МРТ")
+    settled(page)
+    page.locator(f"{WIDGET} .chips button.toggle").first.click()
+    page.locator(f"{WIDGET} .chips button[aria-pressed]", has_text="mri (").click()
+    expect(page.locator(f"{WIDGET} .chips button[aria-pressed=true]")).to_have_count(1, timeout=10_000)
+    settled(page)
+    page.locator(f"{WIDGET} input").press("ArrowDown")
+    assert page.locator(f"{WIDGET} li.sub").count() >= 1 and page.locator(f"{WIDGET} li.card img").count() >= 1
+    page.wait_for_function(f"() => [...{SHADOW}.querySelectorAll('img')].every(i => i.complete)", timeout=10_000)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "widget-cards-ru.png"), full_page=True)
+    assert run_axe(page) == []
+    context.close()

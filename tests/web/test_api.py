@@ -38,7 +38,7 @@ def test_contract_shape(client):
     assert hit["missing"] is None
     assert hit["lang"] == "ru" and hit["url"].startswith("/ru")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", hit["date"])
-    assert set(data["facets"]) == {"year", "month", "lang"}
+    assert set(data["facets"]) == {"year", "month", "lang", "category", "tag"}
 
 
 def test_silk_road_post_is_found_with_its_address(client):

@@ -2,6 +2,7 @@
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 
 class Links(HTMLParser):
@@ -29,9 +30,11 @@ def test_home_shows_a_labelled_search_box(client):
 def test_results_have_title_link_date_and_marked_snippet(client):
     status, html = get(client, "/search?q=Silk+Road&lang=ru")
     assert status == 200
-    # the title links through /go (which counts the click, nothing else) to the post
+    # the title links through /go (which counts the click, nothing else) to the post, scrolled to the words
     go = re.search(r'<h3><a href="([^"]+)"', html).group(1).replace("&amp;", "&")
-    assert client.get(go).headers["Location"].endswith("/ru/news/2019-07-22-silk-road-central-asia-hematology-forum")
+    page, _, fragment = client.get(go).headers["Location"].partition("#:~:text=")
+    assert page.endswith("/ru/news/2019-07-22-silk-road-central-asia-hematology-forum")
+    assert "Silk" in unquote(fragment)
     assert "<mark>Silk</mark>" in html
     assert '<time datetime="2019-07-22T10:00:00+06:00">22 июля 2019\u202fг.</time>' in html
 
