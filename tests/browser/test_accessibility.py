@@ -85,6 +85,11 @@ LIVE = {
     "search-bad-parameter": State("/search?year=abc", "[role=alert]", 400),
     "search-bad-page": State("/search?q=x&page=abc", "[role=alert]", 400),
     "search-results-phone": State("/search?q=клиника&year=2024", ".facets strong[aria-current]", width=360),
+    "search-cards-and-tags": State("/search?q=МРТ&lang=ru", ".hit.pictured img.picture"),
+    "search-tag-chosen": State("/search?q=МРТ&lang=ru&tag=mri", ".taxonomy strong[aria-current] ~ a.remove"),
+    "search-taxonomy-more": State("/search?q=&lang=en&from=2000-01-01", ".taxonomy details.more summary"),
+    "search-sub-results": State("/search?q=контрастное+вещество&lang=ru", ".hit ul.parts li a"),
+    "search-cards-phone": State("/search?q=МРТ&lang=ru&tag=mri", ".hit.pictured img.picture", width=360),
     # /embed and its live widget
     "embed-closed-kk": State("/embed?lang=kk", f"{WIDGET}[lang=kk]"),
     "embed-closed-ru": State("/embed?lang=ru", f"{WIDGET}[lang=ru]"),
