@@ -65,6 +65,7 @@ class DocTable:
         self.same_text = _equal_codes([part["same_text"] for part in parts])
         self.folder = _equal_codes([part["folder"] for part in parts])
         self._grouped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._stories: dict[str, tuple[set[int], np.ndarray]] = {}  # language → (the set it was made for, pages)
         # 1 for the pages whose header dates them (posts).
         self.dated = np.concatenate([part["dated"] for part in parts]) if parts else np.zeros(0, bool)
         self._taxonomy(parts)
@@ -174,9 +175,10 @@ class DocTable:
 
     def taxonomy_of(self, docnum: int) -> dict[str, list[str]]:
         """Return the taxonomy values ``docnum`` carries, by name."""
-        at = np.flatnonzero(self._pair_docs == docnum)
+        # (the rows are in document order: a hit's are found by bisection, not by a pass over all of them)
+        lo, hi = np.searchsorted(self._pair_docs, [docnum, docnum + 1])
         out: dict[str, list[str]] = {}
-        for code in self._pair_codes[at].tolist():
+        for code in self._pair_codes[lo:hi].tolist():
             name, value = self.pairs[code]
             out.setdefault(name, []).append(value)
         return out
@@ -192,11 +194,16 @@ class DocTable:
         one of ``among``, else the document itself."""
         if not len(docnums):
             return docnums
-        own = np.fromiter(among, np.int64, len(among))
-        own = own[self.lang_is(own, lang)]
-        by_folder = np.full(int(self.folder.max()) + 1 if len(self.folder) else 0, -1, np.int64)
-        by_folder[self.folder[own]] = own
-        found = by_folder[self.folder[docnums]]
+        # Each folder's page in ``lang`` among ``among``: made once per filtered set (the sets are kept and
+        # shared between queries, so the widget's every search does not walk every document again).
+        made = self._stories.get(lang)
+        if made is None or made[0] is not among:
+            own = np.fromiter(among, np.int64, len(among))
+            own = own[self.lang_is(own, lang)]
+            by_folder = np.full(int(self.folder.max()) + 1 if len(self.folder) else 0, -1, np.int64)
+            by_folder[self.folder[own]] = own
+            made = self._stories[lang] = (among, by_folder)
+        found = made[1][self.folder[docnums]]
         return np.where(found >= 0, found, docnums)
 
     def only_elsewhere(self, now: float, lang: str) -> set[int]:

@@ -105,6 +105,11 @@ class SearchRequest:
             raise QueryError(f"at most {MAX_TAXONOMY_FILTERS} taxonomy values may be given at once")
         visitor_query.parse(self.q)  # length and term caps
 
+    @property
+    def collapsing(self) -> bool:
+        """Whether a story's translations are one hit: asked for, with the visitor's language and no language filter."""
+        return self.collapse == "translations" and self.prefer_lang is not None and not self.lang
+
 
 def warm_up() -> None:
     """Load the dictionaries and data that the first query would otherwise wait for."""
@@ -401,7 +406,7 @@ class SearchService:
         filters = self._allowed(columns, req)
         by_date = req.sort == "date" or isinstance(text_query, wq.Every)
         first = (req.page - 1) * req.per_page
-        collapsing = req.collapse == "translations" and req.prefer_lang is not None and not req.lang
+        collapsing = req.collapsing
         # (Collapsing a story's translations into one hit: enough pages ranked for a page of stories.)
         wanted = (first + req.per_page) * (len(LANGUAGES) if collapsing else 1)
         if not filters:  # nothing visible passes the filters (Whoosh takes an empty filter as none)
@@ -467,7 +472,7 @@ class SearchService:
                 req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(columns), corrected, budget.partial
             )
         if collapsing:
-            shown = np.unique(self._stories(columns, shown, req.prefer_lang, filters))
+            shown = np.unique(columns.stories(shown, req.prefer_lang, filters))
         facets = self._facets(columns, np.sort(shown), req, text_query, searcher, budget)
         any_word = None
         if missing.keys() - near.keys():
@@ -511,7 +516,7 @@ class SearchService:
         relaxed_docs = missing.keys() - near.keys()
         page = []
         if collapsing:  # each story once, in the visitor's language where it has a version
-            stories = self._stories(columns, np.array([d for d, _ in ranked], np.int64), req.prefer_lang, filters)
+            stories = columns.stories(np.array([d for d, _ in ranked], np.int64), req.prefer_lang, filters)
             seen: set[int] = set()
             ranked = [
                 (int(story), d, score)
@@ -625,10 +630,6 @@ class SearchService:
             bonus = np.where(columns.lang_is(docs, req.lang), OWN_LANG_FIRST_BOOST, 0.0)
         return recency.reorder(docs, scores, factors, bonus)
 
-    def _stories(self, columns: DocTable, docs: np.ndarray, lang: str, filters: set[int]) -> np.ndarray:
-        """Return for each of ``docs`` its story's page in ``lang`` when that one passes ``filters``, else itself."""
-        return columns.stories(docs, lang, filters)
-
     def _facets(self, columns: DocTable, shown: np.ndarray, req: SearchRequest, text_query, searcher, budget) -> dict:
         """Return the facet counts of ``shown``; a taxonomy the request filters by is counted as if it did not
         (so that its other values can be added to the choice), every other filter kept."""
@@ -640,8 +641,8 @@ class SearchService:
             found = allowed if isinstance(text_query, wq.Every) else matching(text_query, searcher, allowed, budget)
             docs = _sorted(set(found) & allowed)
             docs = docs[columns.distinct(docs)]
-            if others.collapse == "translations" and others.prefer_lang and not others.lang:
-                docs = np.sort(np.unique(self._stories(columns, docs, others.prefer_lang, allowed)))
+            if others.collapsing:
+                docs = np.sort(np.unique(columns.stories(docs, others.prefer_lang, allowed)))
             facets.update(columns.count_taxonomies(docs, (name,)))
         return facets
 

@@ -1,5 +1,6 @@
 """The server-rendered search page: works without JavaScript."""
 
+import functools
 from datetime import date, datetime
 
 from babel.dates import format_date
@@ -39,23 +40,15 @@ def _link(**changes) -> str:
     return url_for("pages.search", **params)
 
 
-def _chosen(name: str) -> list[str]:
-    """Return the values of taxonomy ``name`` the request filters by."""
-    if name in _TAXONOMY_PARAMETERS:
-        return [v.strip() for v in request.args.getlist(name) if v.strip()]
-    prefix = name + ":"
-    return [v[len(prefix) :].strip() for v in request.args.getlist("taxonomy") if v.startswith(prefix)]
-
-
-def _toggle(name: str, value: str) -> str:
-    """Return the page URL with ``value`` of taxonomy ``name`` added to the filter, or taken out if it is in."""
-    chosen = _chosen(name)
-    kept = [v for v in chosen if v.casefold() != value.casefold()]
-    if len(kept) == len(chosen):
+def _toggle(chosen: dict[str, tuple[str, ...]], name: str, value: str) -> str:
+    """Return the page URL with ``value`` of taxonomy ``name`` added to the filter, or taken out if it is in
+    (``chosen``: the request's taxonomy filters, by name)."""
+    kept = [v for v in chosen.get(name, ()) if v.casefold() != value.casefold()]
+    if len(kept) == len(chosen.get(name, ())):
         kept.append(value)
     if name in _TAXONOMY_PARAMETERS:
         return _link(**{name: kept})
-    others = [v for v in request.args.getlist("taxonomy") if v.strip() and not v.startswith(name + ":")]
+    others = [f"{n}:{v}" for n, values in chosen.items() if n not in (*_TAXONOMY_PARAMETERS, name) for v in values]
     return _link(taxonomy=others + [f"{name}:{v}" for v in kept])
 
 
@@ -112,6 +105,8 @@ def search():
     else:
         status = 400 if error else 200
 
+    chosen = dict(req.taxonomy) if req else {}
+
     def when(iso: str | None, fmt: str = "long") -> str:
         if not iso:
             return ""
@@ -141,8 +136,8 @@ def search():
             month_name=month_name,
             page_numbers=_page_numbers,
             taxonomy_names=_taxonomy_names,
-            chosen_values=_chosen,
-            toggle_value=_toggle,
+            chosen_values=lambda name: list(chosen.get(name, ())),
+            toggle_value=functools.partial(_toggle, chosen),
             taxonomy_label=lambda name: t.get(f"taxonomy_{name}") or name.replace("_", " ").capitalize(),
             media_url=_media_url,
             facet_shown=FACET_SHOWN,

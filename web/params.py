@@ -70,10 +70,10 @@ def _taxonomy(args) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Return the taxonomy filters: ``category=``, ``tag=`` and ``taxonomy=name:value``, each repeatable."""
     chosen: dict[str, list[str]] = {}
     for name in ("category", "tag"):
-        for value in args.getlist(name) if hasattr(args, "getlist") else [args.get(name, "")]:
+        for value in args.getlist(name):
             if value.strip():
                 chosen.setdefault(name, []).append(value.strip())
-    for raw in args.getlist("taxonomy") if hasattr(args, "getlist") else [args.get("taxonomy", "")]:
+    for raw in args.getlist("taxonomy"):
         if not raw.strip():
             continue
         name, sep, value = raw.partition(":")
@@ -91,7 +91,7 @@ def search_request(
     others: bool = False,
     collapse: str | None = None,
 ) -> SearchRequest:
-    """Return the search request described by query-string ``args``.
+    """Return the search request described by query-string ``args`` (a multi-dict: filters may repeat).
 
     With ``strict`` (the API), a parameter the API does not know is an error.
     """
