@@ -97,7 +97,7 @@ def build_schema() -> fields.Schema:
         category=fields.KEYWORD(stored=True, commas=True, lowercase=True),
         tag=fields.KEYWORD(stored=True, commas=True, lowercase=True),
         # Every taxonomy the site declares (author, …), for facets and filters (search.doctable).
-        taxonomy=_unindexed(fields.ID(stored=True, sortable=True)),
+        taxonomy=_unindexed(fields.ID(sortable=True)),  # a column only: hits read it from search.doctable
         # 1 when the page's header gives its date (a post, whose relevance fades with age), 0 when
         # it is dated by its file (a section page, which does not age).
         dated=_unindexed(fields.NUMERIC(int, bits=8, stored=False, sortable=True)),
