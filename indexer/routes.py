@@ -43,3 +43,49 @@ def url(site: Site, route_path: str, lang: str) -> str:
     if lang and (site.include_default_lang or lang != site.default_lang):
         segments.insert(0, quote(lang, safe=""))
     return "/" + "/".join(segments)
+
+
+def folder_of(site: Site, route_path: str, slug_of=None) -> tuple[str, bool]:
+    """Return the folder (relative to the pages folder) that serves ``route_path``, and whether it exists.
+
+    ``route_path`` is a page's route as Grav names it (``/news/some-post``), with or without a
+    language prefix. A folder matches a segment by its ``slug:`` in any language (``slug_of(folder,
+    lang)``) or by its name without the order prefix. When the page is gone (deleted, moved away),
+    the deepest folder that still matches is returned with False: what was below it is looked at
+    again. ``""`` is the pages folder itself.
+    """
+    parts = [p for p in PurePosixPath("/" + route_path.strip()).parts[1:] if p not in (".", "..")]
+    if parts and parts[0] in site.languages:
+        parts = parts[1:]
+    home = [p for p in site.home_alias.strip("/").split("/") if p]
+    tries = [home] if not parts else [parts] + ([home + parts] if site.hide_home_in_urls else [])
+    best, best_depth = "", -1
+    for segments in tries:
+        folder, depth = _walk(site, segments, slug_of)
+        if depth == len(segments):
+            return folder, True
+        if depth > best_depth:
+            best, best_depth = folder, depth
+    return best, False
+
+
+def _walk(site: Site, segments: list[str], slug_of) -> tuple[str, int]:
+    folder = ""
+    for depth, segment in enumerate(segments):
+        wanted = segment.lower() if site.force_lowercase_urls else segment
+        directory = site.pages_dir / folder if folder else site.pages_dir
+        try:
+            children = sorted(d.name for d in directory.iterdir() if d.is_dir() and not d.name.startswith("."))
+        except OSError:
+            return folder, depth
+        match = next((c for c in children if folder_slug(c, site.force_lowercase_urls) == wanted), None)
+        if match is None and slug_of is not None:
+            for child in children:
+                rel = f"{folder}/{child}" if folder else child
+                if any(slug_of(rel, lang) == segment for lang in site.languages or ("",)):
+                    match = child
+                    break
+        if match is None:
+            return folder, depth
+        folder = f"{folder}/{match}" if folder else match
+    return folder, len(segments)

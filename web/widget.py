@@ -5,7 +5,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, send_file, url_for
 from flask_cors import CORS
 
 from web.i18n import strings, ui_language
@@ -71,9 +71,13 @@ def script():
 
 @bp.get("/embed")
 def embed():
-    """Show a site owner the snippet to paste, with a live preview."""
+    """Show a site owner the snippet to paste, with a live preview (``?format=json``: the script's address and hash)."""
     lang = ui_language()
     src = url_for("widget.script", _external=True)
+    if request.args.get("format") == "json":  # for plugins that add the script themselves (the Grav plugin)
+        response = jsonify(src=src, integrity=integrity(), version=WIDGET_VERSION, element="poisk-search")
+        response.headers["Cache-Control"] = "public, max-age=300"
+        return response
     snippet = (
         f'<script src="{src}" integrity="{integrity()}" crossorigin="anonymous" defer></script>\n'
         f'<poisk-search lang="{lang}"></poisk-search>'

@@ -10,7 +10,7 @@ from indexer.site import Site
 from indexer.sync import reindex
 from tests.conftest import CONTENT
 from web import create_app
-from web.webhook import signature_of
+from web.webhook import grav_signature_of, signature_of
 
 SECRET = "s3cr3t-for-tests"
 
@@ -124,3 +124,121 @@ def test_a_hundred_calls_in_a_second_cause_at_most_two_runs(tmp_path):
     print(f"100 calls in {elapsed:.2f} s → {reindexer.runs} reindex runs")
     assert elapsed < 1.5 and 1 <= reindexer.runs <= 2
     reindexer.stop()
+
+
+# --- Grav 2.0's own webhooks: X-Grav-Signature (hex, no prefix), X-Grav-Event, routes in the body ---
+
+
+class RecordingReindexer(CountingReindexer):
+    def __init__(self):
+        super().__init__()
+        self.paths = []
+
+    def request(self, paths=None, full=False):
+        super().request(paths, full)
+        self.paths.append(None if paths is None else sorted(paths))
+
+
+def grav_post(client, payload: dict, secret: str = SECRET, event: str | None = None, **headers):
+    body = json.dumps(payload).encode()
+    headers["X-Grav-Signature"] = grav_signature_of(secret, body)
+    headers["X-Grav-Event"] = event or payload.get("event", "")
+    return client.post("/api/reindex", data=body, headers=headers, content_type="application/json")
+
+
+@pytest.fixture
+def recording(corpus_index):
+    reindexer = RecordingReindexer()
+    config = {"INDEX": str(corpus_index), "CONTENT": str(CONTENT), "REINDEX_SECRET": SECRET, "REINDEXER": reindexer}
+    return create_app({**config, "TESTING": True}).test_client(), reindexer
+
+
+def test_grav_page_event_updates_just_that_pages_folder(recording):
+    client, reindexer = recording
+    r = grav_post(client, {"event": "page.updated", "data": {"route": "/about", "lang": "ru"}})
+    assert r.status_code == 202 and r.get_json()["status"] == "accepted"
+    assert reindexer.paths == [["03.about"]]
+
+
+def test_grav_route_with_a_language_prefix_and_a_nested_page(recording):
+    client, reindexer = recording
+    grav_post(client, {"event": "page.updated", "data": {"route": "/ru/news/2019-01-25-charity-concert-paediatrics"}})
+    assert reindexer.paths == [["02.news/07.2019-01-25-charity-concert-paediatrics"]]
+
+
+def test_grav_move_names_the_old_and_the_new_route(recording):
+    client, reindexer = recording
+    payload = {"event": "page.moved", "data": {"old_route": "/news/gone-away", "new_route": "/contacts"}}
+    assert grav_post(client, payload).status_code == 202
+    # the old page's folder is gone: its section is looked at again; the new one is read
+    assert reindexer.paths == [["02.news", "04.contacts"]]
+
+
+def test_grav_deleted_page_outside_any_section_looks_at_every_page(recording):
+    client, reindexer = recording
+    grav_post(client, {"event": "page.deleted", "data": {"route": "/no-such-page"}})
+    assert reindexer.paths == [None]
+
+
+def test_grav_non_page_events_are_acknowledged_and_ignored(recording):
+    client, reindexer = recording
+    r = grav_post(client, {"event": "user.updated", "data": {"username": "x"}})
+    assert r.status_code == 202 and r.get_json()["status"] == "ignored"
+    assert reindexer.requests == 0
+
+
+@pytest.mark.parametrize("signature", ["0" * 64, "sha256=" + "0" * 64, ""])
+def test_grav_wrong_signature_does_no_work(recording, signature):
+    client, reindexer = recording
+    body = json.dumps({"event": "page.updated", "data": {"route": "/about"}}).encode()
+    headers = {"X-Grav-Signature": signature, "X-Grav-Event": "page.updated"} if signature else {}
+    r = client.post("/api/reindex", data=body, headers=headers, content_type="application/json")
+    assert r.status_code == (403 if signature else 401)
+    assert reindexer.requests == 0
+
+
+def test_grav_signature_with_another_secret_is_refused(recording):
+    client, reindexer = recording
+    r = grav_post(client, {"event": "page.updated", "data": {"route": "/about"}}, secret="another")
+    assert r.status_code == 403 and reindexer.requests == 0
+
+
+def test_grav_signed_body_that_is_not_json_is_refused(recording):
+    client, reindexer = recording
+    body = b"not json"
+    headers = {"X-Grav-Signature": grav_signature_of(SECRET, body), "X-Grav-Event": "page.updated"}
+    assert client.post("/api/reindex", data=body, headers=headers, content_type="application/json").status_code == 400
+    assert reindexer.requests == 0
+
+
+def test_grav_replayed_delivery_runs_once(recording):
+    client, reindexer = recording
+    payload = {"event": "page.updated", "data": {"route": "/about"}}
+    for _ in range(3):
+        grav_post(client, payload, **{"X-Grav-Delivery": "dlv_0123456789abcdef"})
+    assert reindexer.requests == 1
+
+
+def test_grav_page_updated_makes_new_words_searchable_within_two_seconds(tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(CONTENT, site)
+    root = tmp_path / "index"
+    reindex(Site.load(site), root)
+    app = create_app({"INDEX": str(root), "CONTENT": str(site), "REINDEX_SECRET": SECRET, "REFRESH_INTERVAL": 0.2})
+    client = app.test_client()
+    assert client.get("/api/search?q=барабулька&lang=ru").get_json()["total"] == 0
+    page = site / "user/pages/03.about/default.ru.md"
+    page.write_text(page.read_text() + "\nНовое слово барабулька.\n")
+    started = time.monotonic()
+    r = grav_post(
+        client,
+        {"event": "page.updated", "timestamp": "2026-12-06T10:00:00+00:00", "data": {"route": "/about", "lang": "ru"}},
+    )
+    assert r.status_code == 202
+    found = 0
+    while time.monotonic() - started < 5 and not found:
+        found = client.get("/api/search?q=барабульки&lang=ru").get_json()["total"]
+        time.sleep(0.05)
+    elapsed = time.monotonic() - started
+    app.config["REINDEXER"].stop()
+    assert found == 1 and elapsed < 2.0, elapsed
