@@ -2,8 +2,9 @@
 
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import PurePosixPath
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from indexer.site import Site
 
@@ -89,3 +90,30 @@ def _walk(site: Site, segments: list[str], slug_of) -> tuple[str, int]:
             return folder, depth
         folder = f"{folder}/{match}" if folder else match
     return folder, len(segments)
+
+
+def page_folder_resolver(content) -> Callable[[str], str | None]:
+    """Return a function that finds the folder of a page named as visitors see it (its address, with or
+    without the language prefix, or a full URL) or by its folder below the pages folder; None if none."""
+    from indexer.headers import FolderHeaders
+
+    state: dict = {}
+
+    def resolve(ref: str) -> str | None:
+        ref = ref.strip()
+        if "://" in ref:
+            ref = urlsplit(ref).path
+        ref = unquote(ref.split("#")[0].split("?")[0])
+        if "site" not in state:
+            try:
+                state["site"] = Site.load(content)
+            except (OSError, ValueError):
+                return None
+        site = state["site"]
+        direct = ref.strip("/")
+        if direct and ".." not in direct.split("/") and (site.pages_dir / direct).is_dir():
+            return direct
+        folder, exists = folder_of(site, ref, FolderHeaders(site))
+        return folder if exists else None
+
+    return resolve

@@ -31,6 +31,7 @@ class Hit:
     link: str = ""  # url, with a text fragment that scrolls to the snippet's words
     sections: list[dict] = field(default_factory=list)  # matching parts of a long page: title, url, snippet
     dated: bool = True  # its header gives its date (else it is dated by its file: a section page)
+    pinned: bool = False  # an editor's rule put it at its position (search.rules)
 
     def to_dict(self) -> dict:
         return {
@@ -53,6 +54,7 @@ class Hit:
             "link": self.link or self.url,
             "sections": self.sections,
             "dated": self.dated,
+            "pinned": self.pinned,
         }
 
 

@@ -34,6 +34,7 @@ from search.marks import marked_words
 from search.matching import Budget, matching
 from search.meaning import Meaning
 from search.results import Hit, SearchPage
+from search.rules import Rules
 from search.schema import CROSS_TITLE_FIELD, body_field
 
 MAX_PER_PAGE = 100
@@ -216,6 +217,8 @@ class SearchService:
         cache_size: int = 1000,
         semantic: bool = True,
         recent: recency.Recency | None = None,
+        rules_file: Path | None = None,
+        resolve_page=None,
     ):
         self.index_dir = Path(index_dir)
         self.recency = recent or recency.Recency()
@@ -241,6 +244,8 @@ class SearchService:
         self.damaged_at: float | None = None
         # Pages found by meaning (when the indexer has written page vectors and the model loads).
         self.meaning = Meaning(semantic, refresh_interval)
+        # Editors' pins and hides (search.rules), reread when their file changes.
+        self.rules = Rules(rules_file, self.tz, resolve_page or (lambda page: page.strip("/") or None))
         warm_up()
 
     # -- searchers -------------------------------------------------------------
@@ -351,6 +356,31 @@ class SearchService:
             }
         return table.allowed(self.clock(), req.lang, year, req.month, start, end, req.taxonomy)
 
+    @staticmethod
+    def _folder_docs(searcher, folders) -> set[int]:
+        """Return the documents of the page folders ``folders`` (each language's file; sub-pages not)."""
+        docs = set()
+        reader = searcher.reader()
+        for folder in folders:
+            prefix = folder.strip("/") + "/"
+            for term in reader.expand_prefix("path", prefix):
+                rel = term.decode("utf-8") if isinstance(term, bytes) else term
+                if "/" not in rel[len(prefix) :]:
+                    docs.update(searcher.document_numbers(path=rel))
+        return docs
+
+    def _pinned(self, searcher, columns, pins, filters: set[int], req) -> list[tuple[int, int]]:
+        """Return the documents pinned to positions: for each pinned folder, its page in the visitor's
+        language (else any of its pages) that the request's filters and visibility let through."""
+        out, langs = [], columns.columns["lang"]
+        wanted = req.lang or req.prefer_lang
+        for folder, position in pins:
+            docs = sorted(self._folder_docs(searcher, [folder]) & filters)
+            if docs:
+                doc = next((d for d in docs if langs[d] == wanted), docs[0])
+                out.append((doc, position))
+        return out
+
     def _epoch(self, day: date) -> int:
         return int(datetime(day.year, day.month, day.day, tzinfo=self.tz).timestamp())
 
@@ -370,6 +400,7 @@ class SearchService:
             searcher.reader().generation(),
             columns.period(self.clock()),
             self.meaning.version(self._generation),
+            self.rules.state(self.clock()),
         )
         page = self.cache.get(key)
         if page is not None:
@@ -405,11 +436,19 @@ class SearchService:
 
         filters = self._allowed(columns, req)
         by_date = req.sort == "date" or isinstance(text_query, wq.Every)
+        # Editors' rules: hidden pages are not there; pinned ones (that the filters let through) take their place.
+        applied = self.rules.applied(req.q, self.clock())
+        pinned: list[tuple[int, int]] = []
+        if applied:
+            filters = filters - self._folder_docs(searcher, applied.hides)
+            if not by_date:
+                pinned = self._pinned(searcher, columns, applied.pins, filters, req)
+                filters = filters - {d for d, _ in pinned}
         first = (req.page - 1) * req.per_page
         collapsing = req.collapsing
         # (Collapsing a story's translations into one hit: enough pages ranked for a page of stories.)
         wanted = (first + req.per_page) * (len(LANGUAGES) if collapsing else 1)
-        if not filters:  # nothing visible passes the filters (Whoosh takes an empty filter as none)
+        if not filters and not pinned:  # nothing visible passes the filters (Whoosh takes an empty filter as none)
             return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(columns), corrected)
         # Every hit counts for the total and the facets: found as a set of posting ids, no scores.
         # Only the page is ranked: newest first from the date column, or by BM25F computed on
@@ -467,6 +506,8 @@ class SearchService:
             if len(a)
         ]
         shown = np.concatenate([named_distinct, *rest]) if len(named_distinct) or rest else distinct
+        if pinned:
+            shown = np.concatenate([shown, np.array([d for d, _ in pinned], np.int64)])
         if not len(shown):
             return SearchPage(
                 req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(columns), corrected, budget.partial
@@ -511,6 +552,15 @@ class SearchService:
                     held = hybrid.held_shares({d: missing[d] for d in [*tail, *near]}, [len(w.pages) for w in words])
                     tail = hybrid.blend(tail, near, similar(tail), held)
                 ranked += [(d, score_of[d]) for d in tail][: wanted - len(ranked)]
+        if pinned:  # at their positions; one past the pages ranked here waits for a later page
+            pinned_docs = {d for d, _ in pinned}
+            ranked = [r for r in ranked if r[0] not in pinned_docs]
+            complete = len(ranked) < wanted
+            for doc, position in sorted(pinned, key=lambda p: p[1]):
+                if position - 1 <= len(ranked) and (position <= wanted or complete):
+                    ranked.insert(position - 1, (doc, None))
+                elif complete:
+                    ranked.append((doc, None))
         partial = budget.partial
         terms = query_terms(text_query if not missing else wq.Or([p.query for p in parts.parts]))
         relaxed_docs = missing.keys() - near.keys()
@@ -535,6 +585,8 @@ class SearchService:
             if d in missing:
                 hit.missing = [words[i].text for i in missing[d]] or None
                 hit.match = "semantic" if d in near and d not in relaxed_docs else "partial"
+            if pinned and any(d == p for p, _ in pinned):
+                hit.pinned = True
             page.append(hit)
         lacking = sorted({i for d in missing for i in missing[d]})
         return SearchPage(

@@ -6,6 +6,7 @@ import time
 
 from flask import Flask
 
+from indexer.routes import page_folder_resolver
 from search import semantic
 from search.analysis import memory
 from search.recency import Recency
@@ -35,6 +36,8 @@ def create_app(config: dict | None = None) -> Flask:
         cache_size=app.config["QUERY_CACHE"],
         semantic=app.config["SEMANTIC"] != "off",
         recent=Recency(app.config["RECENCY_HALF_LIFE_DAYS"], app.config["RECENCY_WEIGHT"]),
+        rules_file=settings.beside_index(app.config, "RULES", "rules.toml"),
+        resolve_page=page_folder_resolver(app.config["CONTENT"]),
     )
 
     from web import admin, api, feeds, openapi, operations, pages, security, webhook, widget

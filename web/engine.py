@@ -22,8 +22,12 @@ class Engine:
         cache_size: int = 1000,
         semantic: bool = True,
         recent=None,
+        rules_file=None,
+        resolve_page=None,
     ):
         self.index_dir = index_dir
+        self.rules_file = rules_file
+        self.resolve_page = resolve_page
         self.recent = recent
         self.semantic = semantic
         self.cache_size = cache_size
@@ -54,6 +58,8 @@ class Engine:
                         self.cache_size,
                         semantic=self.semantic,
                         recent=self.recent,
+                        rules_file=self.rules_file,
+                        resolve_page=self.resolve_page,
                     )
                     self._error = None
                 except IndexUnavailable as exc:

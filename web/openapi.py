@@ -53,6 +53,10 @@ HIT = {
             "description": "The query words this page lacks (it follows the pages holding every word); "
             "null when it holds them all.",
         },
+        "pinned": {
+            "type": "boolean",
+            "description": "An editor's rule put this page at its position for this query (see `rules.toml`).",
+        },
         "match": {
             "type": "string",
             "enum": ["all", "partial", "semantic"],

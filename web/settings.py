@@ -132,6 +132,16 @@ SETTINGS: list[Setting] = [
     ),
     Setting("ANALYTICS_RETENTION_DAYS", 90, "Days searches and clicks are kept.", int),
     Setting(
+        "RULES",
+        "auto",
+        "Editors' pins and hides (`rules.toml`: for a query, in any form of its words, pin pages to positions or hide them, with optional from/until dates); `auto` keeps it beside the index folder, empty turns rules off. Reread within a second of a change.",
+    ),
+    Setting(
+        "LISTS",
+        "auto",
+        "Folder of the word lists editors change (synonyms, places, entities, generic words, block-lists): a list there replaces the one shipped with Poisk; `auto` is `lists/` beside the index folder. Reread within a second of a change.",
+    ),
+    Setting(
         "ADMIN_TOKEN",
         "",
         "Token for `/admin/stats` (as `Authorization: Bearer …` or `?token=`); the page is off while empty.",
@@ -233,3 +243,11 @@ def table_markdown() -> str:
         shown = f"`{default}`" if default != "" else "(none)"
         rows.append(f"| `{s.name.lower()}` | `{s.env}` | {shown} | {s.help} |")
     return "\n".join(rows)
+
+
+def beside_index(config, name: str, default_name: str) -> Path | None:
+    """Return the file a path setting names: ``auto`` is ``default_name`` beside the index folder; empty is None."""
+    value = str(config.get(name) or "").strip()
+    if not value:
+        return None
+    return Path(config["INDEX"]).resolve().parent / default_name if value == "auto" else Path(value)
