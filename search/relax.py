@@ -44,6 +44,18 @@ def _generic_keys() -> frozenset[tuple[str, str]]:
 
 
 @lru_cache(maxsize=4096)
+def is_generic_in(text: str, generic: frozenset) -> bool:
+    """Return whether ``text`` (one query word) is, in any of its forms, one of ``generic``'s (language, key) pairs."""
+    from search.analysis import LANGUAGES, analyze
+
+    for lang in LANGUAGES:
+        keys = analyze(lang, text, "index")
+        if keys and all((lang, k) in generic for k in keys):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
 def is_generic(text: str) -> bool:
     """Return whether ``text`` (one query word) is a generic word in some language, in any of its forms."""
     from search.analysis import LANGUAGES, analyze

@@ -30,6 +30,7 @@ from search.correct import Vocabulary, correct, transliterations
 from search.doctable import DocTable
 from search.errors import IndexDamaged, QueryError
 from search.highlight import MAX_HIGHLIGHT_CHARS, marked_title, query_terms, snippet
+from search.lists import LiveLists
 from search.marks import marked_words
 from search.matching import Budget, matching
 from search.meaning import Meaning
@@ -219,6 +220,7 @@ class SearchService:
         recent: recency.Recency | None = None,
         rules_file: Path | None = None,
         resolve_page=None,
+        lists_folder: Path | None = None,
     ):
         self.index_dir = Path(index_dir)
         self.recency = recent or recency.Recency()
@@ -246,6 +248,8 @@ class SearchService:
         self.meaning = Meaning(semantic, refresh_interval)
         # Editors' pins and hides (search.rules), reread when their file changes.
         self.rules = Rules(rules_file, self.tz, resolve_page or (lambda page: page.strip("/") or None))
+        # Synonyms, places, entities and generic words (search.lists), reread when an editor changes them.
+        self.lists = LiveLists(lists_folder)
         warm_up()
 
     # -- searchers -------------------------------------------------------------
@@ -401,6 +405,7 @@ class SearchService:
             columns.period(self.clock()),
             self.meaning.version(self._generation),
             self.rules.state(self.clock()),
+            self.lists.current().version,
         )
         page = self.cache.get(key)
         if page is not None:
@@ -411,7 +416,8 @@ class SearchService:
         _settle()
         return page
 
-    def _search(self, req: SearchRequest, searcher, columns, started: float) -> SearchPage:
+    def _search(self, req: SearchRequest, searcher, columns, started: float, lexicon=None, trace=None) -> SearchPage:
+        lexicon = lexicon or self.lists.current()
         parsed = visitor_query.parse(req.q)
         if req.year is None and req.month is None:
             parsed, year, month = datewords.extract(parsed)
@@ -426,7 +432,7 @@ class SearchService:
             if req.correct:
                 parsed, correction = correct(req.q, parsed, vocab)
                 corrected = correction.text if correction else None
-            parts = visitor_query.to_parts(parsed, synonyms.default(), self._spellings(parsed, vocab, searcher))
+            parts = visitor_query.to_parts(parsed, lexicon.synonyms, self._spellings(parsed, vocab, searcher))
             if req.lang and not req.others:
                 parts = _only_language(parts, req.lang)
             text_query = parts.combined()
@@ -466,7 +472,7 @@ class SearchService:
                 words.extend(
                     relax.Word(
                         p.words,
-                        self._weak(p),
+                        self._weak(p, lexicon.generic),
                         matching(parts.without_excluded(p.query), searcher, filters, budget) & filters,
                     )
                     for p in parts.parts
@@ -480,7 +486,9 @@ class SearchService:
             for doc in found:
                 relaxed.missing.pop(doc, None)
         # A page whose title is what the visitor typed comes first, even if it lacks a generic word.
-        named = self._named(parts, searcher, filters, budget, word_list) if parts is not None and not by_date else []
+        named = (
+            self._named(parts, searcher, filters, budget, lexicon.generic) if parts is not None and not by_date else []
+        )
         named_set = set(named)
         missing = dict(relaxed.missing) if relaxed else {}
         for doc in named:
@@ -644,15 +652,15 @@ class SearchService:
             self._site = (generation, navigation.SiteName(self.meta().get("site_titles")))
         return self._site[1]
 
-    def _weak(self, part: visitor_query.Part) -> bool:
+    def _weak(self, part: visitor_query.Part, generic: frozenset) -> bool:
         """Return whether a query part may be missing: generic words, or words of the site's own name."""
         site = self._site_name()
-        return all(relax.is_generic(c.text) or site.holds(c.text) for c in part.clauses)
+        return all(relax.is_generic_in(c.text, generic) or site.holds(c.text) for c in part.clauses)
 
-    def _named(self, parts, searcher, filters, budget, word_list) -> list[int]:
+    def _named(self, parts, searcher, filters, budget, generic: frozenset) -> list[int]:
         """Return the pages whose titles are what the query says (see :mod:`search.navigation`)."""
         texts = [p.words for p in parts.parts]
-        telling = [p for p in parts.parts if not self._weak(p)] or parts.parts
+        telling = [p for p in parts.parts if not self._weak(p, generic)] or parts.parts
         fields = frozenset(searcher.schema.names())
         titles = frozenset(f for f in fields if f.startswith("title_")) | {CROSS_TITLE_FIELD}
         in_titles = [navigation.title_only(p.query, titles, fields) for p in telling]

@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
         recent=Recency(app.config["RECENCY_HALF_LIFE_DAYS"], app.config["RECENCY_WEIGHT"]),
         rules_file=settings.beside_index(app.config, "RULES", "rules.toml"),
         resolve_page=page_folder_resolver(app.config["CONTENT"]),
+        lists_folder=settings.beside_index(app.config, "LISTS", "lists"),
     )
 
     from web import admin, api, feeds, openapi, operations, pages, security, webhook, widget

@@ -24,8 +24,10 @@ class Engine:
         recent=None,
         rules_file=None,
         resolve_page=None,
+        lists_folder=None,
     ):
         self.index_dir = index_dir
+        self.lists_folder = lists_folder
         self.rules_file = rules_file
         self.resolve_page = resolve_page
         self.recent = recent
@@ -60,6 +62,7 @@ class Engine:
                         recent=self.recent,
                         rules_file=self.rules_file,
                         resolve_page=self.resolve_page,
+                        lists_folder=self.lists_folder,
                     )
                     self._error = None
                 except IndexUnavailable as exc:
