@@ -416,6 +416,14 @@ class SearchService:
         _settle()
         return page
 
+    @_reads_index
+    def traced(self, req: SearchRequest, lexicon=None) -> tuple[SearchPage, dict]:
+        """Run ``req`` uncached (with ``lexicon``'s word lists, else those in force) and return the page and
+        what each stage found and scored with (for :mod:`search.explain`)."""
+        searcher, columns = self._searcher()
+        trace: dict = {"now": self.clock()}
+        return self._search(req, searcher, columns, time.perf_counter(), lexicon, trace), trace
+
     def _search(self, req: SearchRequest, searcher, columns, started: float, lexicon=None, trace=None) -> SearchPage:
         lexicon = lexicon or self.lists.current()
         parsed = visitor_query.parse(req.q)
@@ -439,6 +447,9 @@ class SearchService:
         if text_query is None:
             return SearchPage(req.q, 0, req.page, req.per_page, _ms(started), [], _no_facets(columns), corrected)
         ranked_query = self._boosted(text_query, req)
+        if trace is not None:
+            trace.update(req=req, parsed=parsed, corrected=corrected, parts=parts, lexicon=lexicon)
+            trace.update(text_query=text_query, ranked_query=ranked_query, searcher=searcher, columns=columns)
 
         filters = self._allowed(columns, req)
         by_date = req.sort == "date" or isinstance(text_query, wq.Every)
@@ -450,6 +461,8 @@ class SearchService:
             if not by_date:
                 pinned = self._pinned(searcher, columns, applied.pins, filters, req)
                 filters = filters - {d for d, _ in pinned}
+        if trace is not None:
+            trace.update(filters=filters, applied=applied, pinned=pinned)
         first = (req.page - 1) * req.per_page
         collapsing = req.collapsing
         # (Collapsing a story's translations into one hit: enough pages ranked for a page of stories.)
@@ -462,6 +475,8 @@ class SearchService:
         # answered, flagged partial.
         budget = Budget(self.time_budget)
         found = matching(text_query, searcher, filters, budget) & filters  # "every page" is every allowed one
+        if trace is not None:
+            trace.update(found=found, budget=budget)
         hits = _sorted(found)
         distinct = hits[columns.distinct(hits)]  # copies of one text are one hit
         words: list[relax.Word] = []
@@ -523,6 +538,8 @@ class SearchService:
         if collapsing:
             shown = np.unique(columns.stories(shown, req.prefer_lang, filters))
         facets = self._facets(columns, np.sort(shown), req, text_query, searcher, budget)
+        if trace is not None:
+            trace.update(shown=shown, named=named_set, missing=missing, near=near, words=words if parts else [])
         any_word = None
         if missing.keys() - near.keys():
             any_word = self._boosted(parts.without_excluded(wq.Or([p.query for p in parts.parts])), req)
@@ -533,13 +550,15 @@ class SearchService:
         else:
             ranked = []
             if len(named_arr):  # named pages: by score among themselves, first
+                if trace is not None:
+                    trace["named_query"] = any_word or ranked_query
                 docs, scores = ranking.order(any_word or ranked_query, searcher, named_arr, budget)
                 best = columns.distinct(docs)
                 ranked = list(zip(docs[best].tolist(), scores[best].tolist()))
             taken = {int(columns.same_text[d]) for d, _ in ranked}
             if len(hits) and len(ranked) < wanted:
                 docs, scores = ranking.order(ranked_query, searcher, hits, budget)
-                docs, scores = self._recent(columns, docs, scores, req)
+                docs, scores = self._recent(columns, docs, scores, req, trace)
                 best = columns.distinct(docs)
                 ranked += [
                     (d, sc)
@@ -549,6 +568,8 @@ class SearchService:
             if len(ranked) < wanted and (len(soft) or near):
                 softly: list[tuple[int, float]] = []
                 if len(soft):
+                    if trace is not None:
+                        trace["soft_query"] = any_word
                     docs, scores = ranking.order(any_word, searcher, soft, budget)
                     order = sorted(range(len(docs)), key=lambda i: relaxed.order[int(docs[i])])  # stable: by score
                     docs, scores = docs[order], scores[order]
@@ -583,6 +604,8 @@ class SearchService:
             ]
         else:
             ranked = [(d, d, score) for d, score in ranked]
+        if trace is not None:
+            trace["ranked"] = list(ranked)
         ranked = ranked[first : first + req.per_page]
         stored = {shown_doc: searcher.stored_fields(shown_doc) for shown_doc, _, _ in ranked}
         marks = marked_words(searcher, stored, terms, MAX_HIGHLIGHT_CHARS)
@@ -678,7 +701,7 @@ class SearchService:
                 named.append(doc)
         return named
 
-    def _recent(self, columns: DocTable, docs: np.ndarray, scores: np.ndarray, req: SearchRequest):
+    def _recent(self, columns: DocTable, docs: np.ndarray, scores: np.ndarray, req: SearchRequest, trace=None):
         """Return ``docs`` and scores reordered with relevance fading with the posts' age (see search.recency)."""
         if self.recency.off or not len(docs):
             return docs, scores
@@ -688,6 +711,8 @@ class SearchService:
             bonus = np.where(columns.lang_is(docs, req.prefer_lang), PREFER_LANG_BOOST, 0.0)
         elif req.others and req.lang:
             bonus = np.where(columns.lang_is(docs, req.lang), OWN_LANG_FIRST_BOOST, 0.0)
+        if trace is not None:  # each page's share of relevance kept, and its language bonus
+            trace["recency"] = dict(zip(docs.tolist(), zip(factors.tolist(), bonus.tolist())))
         return recency.reorder(docs, scores, factors, bonus)
 
     def _facets(self, columns: DocTable, shown: np.ndarray, req: SearchRequest, text_query, searcher, budget) -> dict:

@@ -188,7 +188,7 @@ def cmd_watch(args, config) -> int:
 
 def cmd_search(args, config) -> int:
     """Search the index and print the results."""
-    service = SearchService(config["INDEX"], semantic=config["SEMANTIC"] != "off")
+    service = SearchService(config["INDEX"], semantic=config["SEMANTIC"] != "off", **_editing(config))
     page = service.search(SearchRequest(q=args.query, lang=args.lang, per_page=args.limit))
     if args.json:
         print(json.dumps(page.to_dict(), ensure_ascii=False, indent=2))
@@ -204,6 +204,32 @@ def cmd_search(args, config) -> int:
         if hit.snippet:
             print(f"   {plain(hit.snippet)}")
     return 0
+
+
+def cmd_explain(args, config) -> int:
+    """Explain a search: how each word was read, what each top hit's score is made of, why a page is not shown."""
+    from indexer.routes import page_folder_resolver
+    from search.explain import as_text, explain
+
+    service = SearchService(config["INDEX"], semantic=config["SEMANTIC"] != "off", **_editing(config))
+    req = SearchRequest(q=args.query, lang=args.lang, per_page=args.limit)
+    page = None
+    if args.path:
+        page = page_folder_resolver(config["CONTENT"])(args.path) or args.path
+    result = explain(service, req, page, top=args.top)
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else as_text(result))
+    return 0
+
+
+def _editing(config) -> dict:
+    """Return the editors' rules and word lists a service outside the server reads (as the server does)."""
+    from indexer.routes import page_folder_resolver
+
+    return {
+        "rules_file": settings.beside_index(config, "RULES", "rules.toml"),
+        "resolve_page": page_folder_resolver(config["CONTENT"]),
+        "lists_folder": settings.beside_index(config, "LISTS", "lists"),
+    }
 
 
 def cmd_stats(args, config) -> int:
@@ -287,6 +313,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=20, help="how many queries in each list (default 20)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("explain", help=cmd_explain.__doc__)
+    p.add_argument("query")
+    p.add_argument("--index", metavar="PATH", help="index folder (default: var/index)")
+    p.add_argument("--content", metavar="PATH", help="the Grav site, to find a page named by its address")
+    p.add_argument("--lang", choices=("kk", "ru", "en"), help="only results in this language")
+    p.add_argument("--path", metavar="PAGE", help="a page (address, folder or file) to say where it is or why not")
+    p.add_argument("--top", type=int, default=5, help="how many top hits to account for (default 5)")
+    p.add_argument("--limit", type=int, default=10, help="results per page, as the search asks (default 10)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("settings", help=cmd_settings.__doc__)
     p.set_defaults(func=cmd_settings)
