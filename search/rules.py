@@ -259,3 +259,54 @@ class Rules:
         """Return what identifies the rules in force at ``now`` (for answer caches)."""
         self._refresh()
         return (self.version, tuple(r.number for r in self.rules if r.active(now)))
+
+
+HEADER = (
+    "# Editors' rules for Poisk: for a query (any form of its words) pin pages to positions or hide them.\n"
+    "# Written by /admin/rules; see search/rules.py for the format.\n\n"
+)
+
+
+def with_rule(text: str, table: dict) -> str:
+    """Return a rules file's text with ``table`` (a rule's keys) added last; raise :class:`RulesError` if unreadable."""
+    import tomli_w
+
+    try:
+        data = tomllib.loads(text) if text.strip() else {}
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"the rules file is not valid TOML ({exc}): fix it by hand first") from None
+    rules = data.setdefault("rule", [])
+    rules.append({k: v for k, v in table.items() if v not in (None, "", [])})
+    return HEADER + tomli_w.dumps(data)
+
+
+def without_rule(text: str, number: int) -> str:
+    """Return a rules file's text without its ``number``-th rule (1-based)."""
+    import tomli_w
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"the rules file is not valid TOML ({exc}): fix it by hand first") from None
+    rules = data.get("rule", [])
+    if not 1 <= number <= len(rules):
+        raise RulesError(f"there is no rule {number}")
+    del rules[number - 1]
+    return HEADER + tomli_w.dumps(data)
+
+
+def write(path: Path, text: str) -> None:
+    """Write a rules file atomically (readers see the old text or the new, never half)."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

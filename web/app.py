@@ -42,6 +42,10 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     from web import admin, api, feeds, openapi, operations, pages, security, webhook, widget
+    from web.admin import auth as admin_auth
+    from web.admin import explain as admin_explain
+    from web.admin import lists as admin_lists
+    from web.admin import rules as admin_rules
 
     app.extensions["poisk.webhook"] = {
         "deliveries": webhook.Deliveries(),
@@ -55,10 +59,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(openapi.bp)
     app.register_blueprint(operations.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_rules.bp)
+    app.register_blueprint(admin_lists.bp)
+    app.register_blueprint(admin_explain.bp)
     admin.install(app)
     widget.enable_cors(app)
     errors.register(app)
     security.install(app)
+    admin_auth.install(app)  # after security: failed sign-ins count against its rate limiter
     operations.install(app)
     return app
 

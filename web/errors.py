@@ -15,8 +15,12 @@ UNAVAILABLE = "search is temporarily unavailable: the index is missing or being 
 
 
 def wants_json() -> bool:
-    """Return whether the request is answered in JSON (the API, health checks, and feeds, read by programs)."""
-    return request.path.startswith("/api/") or request.path in ("/healthz", "/readyz", "/search.atom")
+    """Return whether the request is answered in JSON (the API, health checks, feeds and admin scripts: programs)."""
+    if request.path.startswith(("/api/", "/admin/api/")) or request.path in ("/healthz", "/readyz", "/search.atom"):
+        return True
+    if request.path.startswith("/admin"):  # editors' scripts get JSON, their browsers a page
+        return request.args.get("format") == "json" or "text/html" not in request.headers.get("Accept", "")
+    return False
 
 
 def error_response(status: int, message: str):

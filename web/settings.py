@@ -144,7 +144,27 @@ SETTINGS: list[Setting] = [
     Setting(
         "ADMIN_TOKEN",
         "",
-        "Token for `/admin/stats` (as `Authorization: Bearer …` or `?token=`); the page is off while empty.",
+        "A read-write token named `admin` for the admin pages (`/admin`: stats, rules, word lists, explain), given as `Authorization: Bearer …`, through `/admin/login`, or (reading only) `?token=`; admin is off while no token is set.",
+    ),
+    Setting(
+        "ADMIN_TOKENS",
+        "",
+        "More admin tokens, each `name:role:token` (role `read` or `write`), separated by commas or new lines; the name is what the change log records.",
+    ),
+    Setting(
+        "ADMIN_TOKENS_FILE",
+        "",
+        "A file of admin tokens, one `name:role:token` a line (`#` comments); keep it mode 600.",
+    ),
+    Setting(
+        "ADMIN_RATE_LIMIT",
+        "10 per minute",
+        "Failed admin sign-ins (a wrong or missing token, a refused form) one client may make before it must wait (flask-limiter syntax).",
+    ),
+    Setting(
+        "SECRET_KEY",
+        "",
+        "Key that signs the admin session cookie; empty: one is made once and kept in `secret_key` beside the index folder (mode 600), shared by every server process.",
     ),
     Setting(
         "SEMANTIC",

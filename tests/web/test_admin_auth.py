@@ -1,0 +1,184 @@
+"""Admin access: named tokens, read-only and read-write, sessions with CSRF, failures rate-limited, never logged."""
+
+import logging
+import re
+
+import pytest
+
+from web import create_app
+from web.settings import SettingsError
+
+WRITER, READER = "writer-token-123456", "reader-token-123456"
+
+
+@pytest.fixture
+def app(content_index, tmp_path):
+    return create_app(
+        {
+            "INDEX": str(content_index),
+            "ADMIN_TOKENS": f"editor:write:{WRITER}, intern:read:{READER}",
+            "RULES": str(tmp_path / "rules.toml"),
+            "LISTS": str(tmp_path / "lists"),
+            "ANALYTICS": str(tmp_path / "a.sqlite3"),
+            "SECRET_KEY": "k" * 32,
+            "TESTING": True,
+        }
+    )
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def login(client, token, next_="/admin"):
+    return client.post("/admin/login", data={"token": token, "next": next_})
+
+
+def test_no_token_is_401_a_wrong_one_403_before_any_work(app, tmp_path):
+    client = app.test_client()
+    assert client.get("/admin/rules").status_code == 401
+    assert client.get("/admin/rules", headers=bearer("nope-nope-nope")).status_code == 403
+    r = client.post("/admin/api/rules", json={"query": "донор", "pin": ["/contacts"]})
+    assert r.status_code == 401 and set(r.get_json()) == {"error", "status"}
+    assert client.put("/admin/api/lists/synonyms", data="a | b\n", headers=bearer("nope-nope-nope")).status_code == 403
+    assert not (tmp_path / "rules.toml").exists() and not (tmp_path / "lists").exists()
+
+
+def test_a_browser_without_a_session_is_sent_to_the_login_page(app):
+    r = app.test_client().get("/admin/rules?lang=kk", headers={"Accept": "text/html"})
+    assert r.status_code == 302 and r.headers["Location"].startswith("/admin/login?next=/admin/rules")
+
+
+def test_a_read_only_token_reads_but_cannot_write(app, tmp_path):
+    client = app.test_client()
+    assert client.get("/admin/rules?format=json", headers=bearer(READER)).status_code == 200
+    r = client.post("/admin/api/rules", json={"query": "донор", "pin": ["/contacts"]}, headers=bearer(READER))
+    assert r.status_code == 403 and "may only read" in r.get_json()["error"]
+    assert client.put("/admin/api/lists/synonyms", data="a | b\n", headers=bearer(READER)).status_code == 403
+    assert not (tmp_path / "rules.toml").exists()
+    r = client.post("/admin/api/rules", json={"query": "донор", "pin": ["/contacts"]}, headers=bearer(WRITER))
+    assert r.status_code == 201 and (tmp_path / "rules.toml").exists()
+
+
+def test_forms_need_the_sessions_csrf_token(app, tmp_path):
+    client = app.test_client()
+    assert login(client, WRITER).status_code == 303
+    form = {"query": "донор", "pin": "/contacts"}
+    assert client.post("/admin/rules", data=form).status_code == 403  # no CSRF token
+    assert client.post("/admin/rules", data={**form, "csrf_token": "forged"}).status_code == 403
+    assert not (tmp_path / "rules.toml").exists()
+    token = csrf_of(client.get("/admin/rules").get_data(as_text=True))
+    assert client.post("/admin/rules", data={**form, "csrf_token": token}).status_code == 303
+    assert "донор" in (tmp_path / "rules.toml").read_text()
+
+
+def test_logout_ends_the_session(app):
+    client = app.test_client()
+    login(client, READER)
+    page = client.get("/admin")
+    assert page.status_code == 200 and "intern" in page.get_data(as_text=True)
+    assert client.post("/admin/logout", data={"csrf_token": csrf_of(page.get_data(as_text=True))}).status_code == 303
+    assert client.get("/admin").status_code == 401
+
+
+def test_a_changed_token_ends_its_sessions(app, content_index, tmp_path):
+    client = app.test_client()
+    login(client, WRITER)
+    assert client.get("/admin").status_code == 200
+    other = create_app(
+        {
+            **{k: app.config[k] for k in ("INDEX", "RULES", "LISTS", "SECRET_KEY")},
+            "ADMIN_TOKENS": "editor:write:a-new-secret-value",
+            "TESTING": True,
+        }
+    )
+    other_client = other.test_client()
+    other_client.set_cookie("poisk_admin", client.get_cookie("poisk_admin", path="/admin").value, path="/admin")
+    assert other_client.get("/admin").status_code == 401
+
+
+def test_a_wrong_login_says_so_and_sets_no_session(app):
+    client = app.test_client()
+    r = login(client, "not-a-token-at-all")
+    assert r.status_code == 403 and client.get_cookie("poisk_admin", path="/admin") is None
+
+
+def test_login_never_sends_a_visitor_to_another_site(app):
+    r = login(app.test_client(), WRITER, next_="https://evil.example/x")
+    assert r.headers["Location"] == "/admin"
+    r = login(app.test_client(), WRITER, next_="//evil.example/x")
+    assert r.headers["Location"] == "/admin"
+
+
+def test_failed_attempts_are_rate_limited(content_index, tmp_path):
+    app = create_app(
+        {"INDEX": str(content_index), "ADMIN_TOKEN": WRITER, "ADMIN_RATE_LIMIT": "3 per minute", "TESTING": True}
+    )
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/admin/stats", headers=bearer("wrong-wrong-wrong")).status_code == 403
+    r = client.get("/admin/stats", headers=bearer("wrong-wrong-wrong"))
+    assert r.status_code == 429 and set(r.get_json()) == {"error", "status"}
+    assert client.get("/api/search?q=донор").status_code == 200  # searching is not held up
+
+
+def test_successes_are_not_counted_as_failures(content_index):
+    app = create_app(
+        {"INDEX": str(content_index), "ADMIN_TOKEN": WRITER, "ADMIN_RATE_LIMIT": "3 per minute", "TESTING": True}
+    )
+    client = app.test_client()
+    assert all(client.get("/admin/stats", headers=bearer(WRITER)).status_code == 200 for _ in range(6))
+
+
+def test_admin_is_off_without_tokens(content_index):
+    client = create_app({"INDEX": str(content_index), "TESTING": True}).test_client()
+    for path in ("/admin", "/admin/rules", "/admin/lists", "/admin/explain?q=x", "/admin/stats", "/admin/login"):
+        r = client.get(path)
+        assert r.status_code == 404 and "POISK_ADMIN_TOKEN" in r.get_json()["error"], path
+
+
+@pytest.mark.parametrize(
+    "entries, says",
+    [
+        ("editor:write", "line 1"),
+        ("editor:admin:long-enough-token", "role read or write"),
+        ("a:read:long-enough-token\nb:write:short", "line 2"),
+        ("a:read:long-enough-token,a:write:other-long-token", "named 'a'"),
+    ],
+)
+def test_a_malformed_token_entry_stops_the_start_with_its_line(content_index, tmp_path, entries, says):
+    file = tmp_path / "tokens"
+    file.write_text(entries)
+    with pytest.raises(SettingsError, match=says):
+        create_app({"INDEX": str(content_index), "ADMIN_TOKENS_FILE": str(file), "TESTING": True})
+
+
+def test_tokens_never_reach_the_logs(app, caplog):
+    caplog.set_level(logging.DEBUG)
+    client = app.test_client()
+    client.get(f"/admin/stats?token={READER}")
+    client.get("/admin/stats", headers=bearer(WRITER))
+    login(client, WRITER)
+    client.get("/admin/stats?token=wrong-token-value")
+    text = caplog.text
+    assert READER not in text and WRITER not in text and "wrong-token-value" not in text
+
+
+def test_the_secret_key_is_made_once_and_shared(content_index, tmp_path):
+    import shutil
+
+    index = tmp_path / "ix"
+    shutil.copytree(content_index, index)
+    one = create_app({"INDEX": str(index), "ADMIN_TOKEN": WRITER, "TESTING": True})
+    two = create_app({"INDEX": str(index), "ADMIN_TOKEN": WRITER, "TESTING": True})
+    key = tmp_path / "secret_key"
+    assert one.config["SECRET_KEY"] == two.config["SECRET_KEY"] and key.stat().st_mode & 0o777 == 0o600
+    client = one.test_client()
+    login(client, WRITER)
+    other = two.test_client()
+    other.set_cookie("poisk_admin", client.get_cookie("poisk_admin", path="/admin").value, path="/admin")
+    assert other.get("/admin").status_code == 200  # another worker of the same service knows the session
