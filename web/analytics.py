@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS clicks (
 """
 log = logging.getLogger("poisk.analytics")
 PURGE_EVERY = 200  # writes
+BAD_MIN_CLICKS = 3  # clicks a query needs before its click positions say something about its ranking
+TRENDING_MIN = 3  # searches in the last seven days
+TRENDING_RISE = 2.0  # times an average week of the four before (plus one, so that new queries count)
 FLUSH_SECONDS = 0.5
 
 
@@ -128,7 +131,9 @@ class Analytics:
         return db.execute("DELETE FROM searches WHERE ts < ?", (cutoff,)).rowcount
 
     def report(self, weeks: int = 8, top: int = 20) -> dict:
-        """Return per-week totals, top queries and zero-result queries of the last ``weeks`` weeks."""
+        """Return what visitors searched in the last ``weeks`` weeks: per-week totals, top queries, zero-result
+        queries, each frequent query's click-through rate and mean click position, trending queries, and
+        queries whose clicks go below the fifth result (its ranking is worth a look)."""
         since = self.clock() - weeks * 7 * 86400
         self.flush()
         with closing(self._connect()) as db:
@@ -157,11 +162,64 @@ class Analytics:
                 )
             ]
             zero = [
-                {"query": q, "searches": n}
-                for q, n in db.execute(
-                    """SELECT query, COUNT(*) AS n FROM searches WHERE ts >= ? AND total = 0
+                {"query": q, "searches": n, "lang": lang}
+                for q, n, lang in db.execute(
+                    """SELECT query, COUNT(*) AS n, MAX(lang) FROM searches WHERE ts >= ? AND total = 0
                    GROUP BY query ORDER BY n DESC, query LIMIT ?""",
                     (since, top),
                 )
             ]
-        return {"weeks": per_week, "top": top_queries, "zero_results": zero}
+            queries = self._queries(db, since, top)
+            trending = self._trending(db, top)
+        bad = [
+            q for q in queries if q["clicks"] >= BAD_MIN_CLICKS and (q["mean_position"] > 5 or q["deep_share"] >= 0.5)
+        ]
+        return {
+            "weeks": per_week,
+            "top": top_queries,
+            "zero_results": zero,
+            "queries": queries[:top],
+            "trending": trending,
+            "bad_ranking": bad,
+        }
+
+    @staticmethod
+    def _queries(db, since: float, top: int) -> list[dict]:
+        """Each frequent query with its click-through rate, mean click position and share of clicks below 5th."""
+        rows = db.execute(
+            """SELECT s.query, COUNT(DISTINCT s.id), MAX(s.total), COUNT(c.search_id),
+                      COUNT(DISTINCT c.search_id), AVG(c.rank), SUM(c.rank > 5)
+               FROM searches s LEFT JOIN clicks c ON c.search_id = s.id
+               WHERE s.ts >= ? GROUP BY s.query ORDER BY COUNT(DISTINCT s.id) DESC, s.query LIMIT ?""",
+            (since, top * 5),
+        ).fetchall()
+        return [
+            {
+                "query": q,
+                "searches": n,
+                "total": total,
+                "clicks": clicks,
+                "ctr": round(clicked / n, 4) if n else 0.0,
+                "mean_position": round(mean, 2) if mean is not None else None,
+                "deep_share": round((deep or 0) / clicks, 4) if clicks else 0.0,
+            }
+            for q, n, total, clicks, clicked, mean, deep in rows
+        ]
+
+    def _trending(self, db, top: int) -> list[dict]:
+        """Queries searched more in the last seven days than in an average week of the four before."""
+        now = self.clock()
+        week = 7 * 86400
+        rows = db.execute(
+            """SELECT query, SUM(ts >= ?), SUM(ts < ?) FROM searches WHERE ts >= ?
+               GROUP BY query HAVING SUM(ts >= ?) >= ?""",
+            (now - week, now - week, now - 5 * week, now - week, TRENDING_MIN),
+        ).fetchall()
+        out = []
+        for q, recent, before in rows:
+            usual = (before or 0) / 4
+            rise = (recent + 1) / (usual + 1)
+            if rise >= TRENDING_RISE:
+                out.append({"query": q, "this_week": recent, "usual_week": round(usual, 2), "rise": round(rise, 2)})
+        out.sort(key=lambda r: (-r["rise"], -r["this_week"], r["query"]))
+        return out[:top]

@@ -233,7 +233,7 @@ def _editing(config) -> dict:
 
 
 def cmd_stats(args, config) -> int:
-    """Print what visitors searched for: per week, top queries and queries with no results."""
+    """Print what visitors searched for: per week, queries with no results, clicks and their positions, trends."""
     from web.analytics import Analytics
 
     setting = (config["ANALYTICS"] or "").strip()
@@ -248,15 +248,27 @@ def cmd_stats(args, config) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
+    if args.csv:
+        from web.admin.report import as_csv
+
+        sys.stdout.write(as_csv(report, args.csv))
+        return 0
     print(f"{'week':10} {'searches':>9} {'no results':>11} {'clicked':>8}")
     for w in report["weeks"]:
         print(f"{w['week']:10} {w['searches']:>9} {w['zero']:>5} ({w['zero_share']:4.0%}) {w['click_share']:>8.0%}")
     print("\nqueries with no results:")
     for r in report["zero_results"] or [{"query": "—", "searches": 0}]:
         print(f"  {r['searches']:>5}  {r['query']}")
-    print("\ntop queries:")
-    for r in report["top"] or [{"query": "—", "searches": 0, "total": 0}]:
-        print(f"  {r['searches']:>5}  {r['query']}  ({r['total']} results)")
+    print("\ntop queries (searches, clicked, mean click position):")
+    for r in report["queries"] or [{"query": "—", "searches": 0, "ctr": 0, "mean_position": None}]:
+        position = "—" if r["mean_position"] is None else f"{r['mean_position']:.1f}"
+        print(f"  {r['searches']:>5}  {r['ctr']:>4.0%}  {position:>5}  {r['query']}")
+    print("\nclicked below the fifth result (worth a look):")
+    for r in report["bad_ranking"] or [{"query": "—", "mean_position": 0}]:
+        print(f"  {r['mean_position']:>5}  {r['query']}")
+    print("\ntrending this week:")
+    for r in report["trending"] or [{"query": "—", "this_week": 0, "usual_week": 0}]:
+        print(f"  {r['this_week']:>5}  (usually {r['usual_week']})  {r['query']}")
     return 0
 
 
@@ -312,6 +324,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weeks", type=int, default=8, help="how many weeks back (default 8)")
     p.add_argument("--top", type=int, default=20, help="how many queries in each list (default 20)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--csv",
+        choices=("queries", "zero_results", "weeks", "bad_ranking", "trending", "top"),
+        help="print one table of the report as CSV",
+    )
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("explain", help=cmd_explain.__doc__)

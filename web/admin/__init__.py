@@ -3,7 +3,7 @@ word lists and explanations (see :mod:`web.admin.auth`)."""
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 
 from web.admin import auth, changes
 from web.admin.auth import require
@@ -114,8 +114,27 @@ def logout():
 @bp.get("/admin/stats")
 @require("read")
 def stats():
-    """Top queries, zero-result queries and the share of searches that led to a click, per week."""
+    """What visitors search for and do not find, clicks and their positions; ``format=json`` or ``format=csv``
+    (``table=`` one of :data:`web.admin.report.TABLES`) for export."""
+    from web.admin import report as exports
+
     store = analytics(current_app)
-    report = store.report() if store else {"weeks": [], "top": [], "zero_results": []}
+    weeks = request.args.get("weeks", "")
+    weeks = min(int(weeks), 104) if weeks.isdigit() and int(weeks) > 0 else 8
+    report = store.report(weeks=weeks) if store else {"weeks": [], "top": [], "zero_results": []}
+    report = exports.with_fixes(report, current_app)
+    kind = request.args.get("format", "")
+    if kind == "json":
+        return jsonify(report)
+    if kind == "csv":
+        table = request.args.get("table", "queries")
+        if table not in exports.TABLES:
+            return error_response(400, f"table must be one of {', '.join(exports.TABLES)}")
+        response = current_app.response_class(exports.as_csv(report, table), mimetype="text/csv")
+        response.headers["Content-Disposition"] = f'attachment; filename="poisk-{table}.csv"'
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    if kind:
+        return error_response(400, "format must be json or csv")
     top = max((w["searches"] for w in report["weeks"]), default=0)
     return _page("admin_stats.html", report=report, chart_max=top, enabled=store is not None)
