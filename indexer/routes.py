@@ -101,6 +101,8 @@ def page_folder_resolver(content) -> Callable[[str], str | None]:
 
     def resolve(ref: str) -> str | None:
         ref = ref.strip()
+        if "\x00" in ref or len(ref) > 2048:
+            return None
         if "://" in ref:
             ref = urlsplit(ref).path
         ref = unquote(ref.split("#")[0].split("?")[0])

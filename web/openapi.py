@@ -491,7 +491,164 @@ def document() -> dict:
         },
     }
     doc["paths"]["/search.atom"] = _feed(doc["paths"]["/api/search"]["get"]["parameters"])
+    doc["paths"].update(_admin(doc["paths"]["/api/search"]["get"]["parameters"]))
+    doc["components"]["securitySchemes"] = {
+        "bearer": {"type": "http", "scheme": "bearer", "description": "An admin token (POISK_ADMIN_TOKEN(S))."}
+    }
     return doc
+
+
+def _admin_responses(ok: dict, *extra: tuple[str, str]) -> dict:
+    responses = {
+        **ok,
+        "401": _error("No token."),
+        "403": _error("A wrong token, or a read-only token on a write operation."),
+        "404": _error("Admin is off (no token is set), or no such thing."),
+        "429": _error("Too many failed attempts from this client."),
+    }
+    for code, why in extra:
+        responses[code] = _error(why)
+    return responses
+
+
+def _admin(search_parameters: list[dict]) -> dict:
+    """Return the admin API's paths: explain, stats, rules and word lists, each behind a bearer token."""
+    bearer = [{"bearer": []}]
+    json_object = {"application/json": {"schema": {"type": "object"}}}
+    list_name = {
+        "name": "name",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "enum": ["synonyms", "places", "entities", "generic"]},
+    }
+    rule = {
+        "type": "object",
+        "required": ["query"],
+        "properties": {
+            "query": {"type": "string", "maxLength": 256},
+            "match": {"type": "string", "enum": ["exact", "contains"]},
+            "pin": {"type": "array", "items": {"type": "string"}, "maxItems": 20},
+            "hide": {"type": "array", "items": {"type": "string"}, "maxItems": 20},
+            "from": {
+                "type": "string",
+                "description": "A date (2026-12-31) or a date and time, in the site's timezone.",
+            },
+            "until": {"type": "string", "description": "A date (through that day) or a date and time (up to it)."},
+            "note": {"type": "string"},
+        },
+    }
+    explain_parameters = [p for p in search_parameters if p["name"] != "q"] + [
+        _param("q", {"type": "string", "minLength": 1, "maxLength": 256}, "The query to explain.", required=True),
+        _param("path", {"type": "string"}, "A page (address, folder or file): where it is, or why it is not shown."),
+        _param("top", {"type": "integer", "minimum": 0, "maximum": 20}, "Top hits to account for (default 5)."),
+        _param("format", {"type": "string", "enum": ["json"]}, "json (the default for programs)."),
+    ]
+    return {
+        "/admin/explain": {
+            "get": {
+                "summary": "Explain a search",
+                "operationId": "admin_explain",
+                "security": bearer,
+                "description": "How each word was read, each top hit's score in parts (terms and fields, language "
+                "bonus, recency), the rules applied, and for `path` where the page is or why it is not shown.",
+                "parameters": explain_parameters,
+                "responses": _admin_responses(
+                    {
+                        "200": {
+                            "description": "The explanation.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"type": "object", "required": ["reading", "total", "hits", "rules"]}
+                                }
+                            },
+                        }
+                    },
+                    ("400", "A parameter cannot be used."),
+                    ("503", "There is no usable index at the moment."),
+                ),
+            }
+        },
+        "/admin/stats": {
+            "get": {
+                "summary": "Search analytics",
+                "operationId": "admin_stats",
+                "security": bearer,
+                "description": "Per week, top and trending queries, zero-result queries with a tried fix, "
+                "click-through and mean click position per query, queries clicked below the fifth result.",
+                "parameters": [
+                    _param("format", {"type": "string", "enum": ["json", "csv"]}, "json, or csv for one table.", True),
+                    _param(
+                        "table",
+                        {
+                            "type": "string",
+                            "enum": ["queries", "zero_results", "weeks", "bad_ranking", "trending", "top"],
+                        },
+                        "With format=csv: which table (default queries).",
+                    ),
+                    _param("weeks", {"type": "integer", "minimum": 1, "maximum": 104}, "Weeks back (default 8)."),
+                ],
+                "responses": _admin_responses(
+                    {
+                        "200": {
+                            "description": "The report.",
+                            "content": {
+                                "application/json": {"schema": {"type": "object"}},
+                                "text/csv": {"schema": {"type": "string"}},
+                            },
+                        }
+                    },
+                    ("400", "A parameter cannot be used."),
+                ),
+            }
+        },
+        "/admin/api/rules": {
+            "post": {
+                "summary": "Add a pin or hide rule",
+                "operationId": "admin_add_rule",
+                "security": bearer,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": rule}}},
+                "responses": _admin_responses(
+                    {"201": {"description": "The rule as it is in force.", "content": json_object}},
+                    ("400", "The rule cannot be used: the message says why."),
+                ),
+            }
+        },
+        "/admin/api/rules/{number}": {
+            "delete": {
+                "summary": "Remove a rule",
+                "operationId": "admin_delete_rule",
+                "security": bearer,
+                "parameters": [
+                    {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
+                ],
+                "responses": _admin_responses({"204": {"description": "Removed."}}),
+            }
+        },
+        "/admin/api/lists/{name}": {
+            "get": {
+                "summary": "A word list as it is in force",
+                "operationId": "admin_get_list",
+                "security": bearer,
+                "parameters": [list_name],
+                "responses": _admin_responses(
+                    {"200": {"description": "The list.", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+                ),
+            },
+            "put": {
+                "summary": "Replace a word list",
+                "operationId": "admin_put_list",
+                "security": bearer,
+                "description": "Validated first: a bad line is refused (400, naming the line) and the list in force "
+                "stays. Every server process follows within seconds.",
+                "parameters": [list_name],
+                "requestBody": {"required": True, "content": {"text/plain": {"schema": {"type": "string"}}}},
+                "responses": _admin_responses(
+                    {"200": {"description": "Saved.", "content": json_object}},
+                    ("400", "A bad line: the message names it."),
+                ),
+            },
+        },
+    }
 
 
 @bp.get("/api/openapi.json")

@@ -110,11 +110,20 @@ LIVE = {
         "/embed?lang=kk", f"{WIDGET} li[role=option]", act=widget_search("гематология"), width=360
     ),
     # /admin/stats: without a token, with a wrong one, with the right one (searches recorded first)
-    "admin-no-token": State("/admin/stats?lang=en", "h1", 401),
+    "admin-no-token": State("/admin/stats?lang=en", "#admin-token"),  # a browser is sent to the login page
     "admin-wrong-token": State("/admin/stats?lang=en&token=wrong", "h1", 403),
     "admin-stats-en": State(f"/admin/stats?lang=en&token={ADMIN_TOKEN}", "svg.chart"),
     "admin-stats-kk": State(f"/admin/stats?lang=kk&token={ADMIN_TOKEN}", "table.stats"),
     "admin-stats-phone": State(f"/admin/stats?lang=ru&token={ADMIN_TOKEN}", "svg.chart", width=360),
+    "admin-login-kk": State("/admin/login?lang=kk", "#admin-token"),
+    "admin-index-ru": State(f"/admin?lang=ru&token={ADMIN_TOKEN}", "nav.admin-nav"),
+    "admin-rules-ru": State(f"/admin/rules?lang=ru&token={ADMIN_TOKEN}", "#rule-query"),
+    "admin-rules-phone": State(f"/admin/rules?lang=kk&token={ADMIN_TOKEN}", "#rule-until", width=360),
+    "admin-lists-en": State(f"/admin/lists?lang=en&token={ADMIN_TOKEN}", "ul.stats-list"),
+    "admin-list-kk": State(f"/admin/lists/synonyms?lang=kk&token={ADMIN_TOKEN}", "#list-text"),
+    "admin-explain-en": State(
+        f"/admin/explain?q=vaccination&lang=en&path=/contacts&token={ADMIN_TOKEN}", "pre.explain"
+    ),
     # error pages
     "not-found-kk": State("/no/such/page?lang=kk", "h1", 404),
     "not-found-ru": State("/no/such/page?lang=ru", "h1", 404),

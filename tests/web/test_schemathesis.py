@@ -26,12 +26,24 @@ CHECKS = [
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("schemathesis")
-    with LiveServer(CONTENT, tmp / "index", env={"POISK_REINDEX_SECRET": "schemathesis-secret"}) as live:
+    env = {"POISK_REINDEX_SECRET": "schemathesis-secret", "POISK_ADMIN_TOKEN": ADMIN, "POISK_ADMIN_RATE_LIMIT": ""}
+    with LiveServer(CONTENT, tmp / "index", env=env) as live:
         live.wait_ready()
         yield live
 
 
-@pytest.mark.parametrize("operation_id", ["search", "suggest", "related", "health", "reindex"])
+ADMIN = "schemathesis-admin-token"
+ADMIN_OPERATIONS = (
+    "admin_explain",
+    "admin_stats",
+    "admin_add_rule",
+    "admin_delete_rule",
+    "admin_get_list",
+    "admin_put_list",
+)
+
+
+@pytest.mark.parametrize("operation_id", ["search", "suggest", "related", "health", "reindex", *ADMIN_OPERATIONS])
 def test_api_conforms_to_its_openapi_description(server, operation_id):
     schema = schemathesis.openapi.from_url(f"{server.base}/api/openapi.json")
     operation = next(
@@ -42,7 +54,8 @@ def test_api_conforms_to_its_openapi_description(server, operation_id):
     @given(case=operation.as_strategy())
     @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
     def check(case):
-        calls.append(case.call_and_validate(base_url=server.base, checks=CHECKS).status_code)
+        headers = {"Authorization": f"Bearer {ADMIN}"} if operation_id.startswith("admin_") else None
+        calls.append(case.call_and_validate(base_url=server.base, checks=CHECKS, headers=headers).status_code)
 
     check()
     assert calls and 500 not in calls

@@ -26,7 +26,7 @@ def explain_page():
         page = service.rules.resolve(page) or page
     req = search_request(args, current_app.config["PER_PAGE"], strict=False) if args.get("q") else None
     result = explain(service, req, page, top=min(top, 20)) if req else None
-    if own["format"] == "json" or not request.accept_mimetypes.accept_html:
+    if own["format"] == "json" or "text/html" not in request.headers.get("Accept", ""):  # programs get JSON
         if result is None:
             return error_response(400, "q is required: /admin/explain?q=words&lang=ru&path=/news/page")
         return jsonify(result)
