@@ -35,7 +35,8 @@ def csrf_of(html: str) -> str:
 
 
 def login(client, token, next_="/admin"):
-    return client.post("/admin/login", data={"token": token, "next": next_})
+    form = client.get("/admin/login").get_data(as_text=True)
+    return client.post("/admin/login", data={"token": token, "next": next_, "csrf_token": csrf_of(form)})
 
 
 def test_no_token_is_401_a_wrong_one_403_before_any_work(app, tmp_path):
@@ -104,7 +105,13 @@ def test_a_changed_token_ends_its_sessions(app, content_index, tmp_path):
 def test_a_wrong_login_says_so_and_sets_no_session(app):
     client = app.test_client()
     r = login(client, "not-a-token-at-all")
-    assert r.status_code == 403 and client.get_cookie("poisk_admin", path="/admin") is None
+    assert r.status_code == 403 and 'role="alert"' in r.get_data(as_text=True)
+    assert client.get("/admin").status_code == 401  # the session holds no editor
+
+
+def test_a_login_form_from_another_site_is_refused(app):
+    r = app.test_client().post("/admin/login", data={"token": WRITER})
+    assert r.status_code == 403
 
 
 def test_login_never_sends_a_visitor_to_another_site(app):

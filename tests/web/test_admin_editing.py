@@ -42,7 +42,7 @@ def app(built):
 @pytest.fixture
 def editor(app):
     client = app.test_client()
-    client.post("/admin/login", data={"token": WRITER})
+    client.post("/admin/login", data={"token": WRITER, "csrf_token": csrf(client, "/admin/login")})
     return client
 
 

@@ -94,8 +94,10 @@ def login_post():
     """Check a token typed into the login form; a session cookie remembers its name (never the token)."""
     if not auth.tokens():
         return error_response(404, "admin is off: set POISK_ADMIN_TOKEN or POISK_ADMIN_TOKENS")
-    token = auth.match(request.form.get("token", "").strip())
     target = auth.safe_next(request.form.get("next"))
+    if not auth.csrf_ok():  # no signing in from another site's form (login CSRF)
+        return error_response(403, "the form has expired or did not come from this site: reload the page")
+    token = auth.match(request.form.get("token", "").strip())
     if token is None:
         return _page("admin_login.html", 403, next=target, failed=True)
     auth.log_in(token)

@@ -132,7 +132,8 @@ def csrf_token() -> str:
     return session["csrf"]
 
 
-def _csrf_ok() -> bool:
+def csrf_ok() -> bool:
+    """Whether the form (or the X-CSRF-Token header) carries the session's CSRF token."""
     expected = session.get("csrf")
     given = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
     return bool(expected) and hmac.compare_digest(given.encode(), str(expected).encode())
@@ -187,7 +188,7 @@ def require(role: str):
                 return error_response(403, "wrong token")
             if role == "write" and token.role != "write":
                 return error_response(403, f"the token {token.name!r} may only read: use a read-write token")
-            if how == "session" and request.method not in SAFE_METHODS and not _csrf_ok():
+            if how == "session" and request.method not in SAFE_METHODS and not csrf_ok():
                 return error_response(403, "the form has expired or did not come from this site: reload the page")
             g.poisk_editor = token.name
             return view(*args, **kwargs)
