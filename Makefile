@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve lint test test-fallback install browser index golden bench bench-quick bench-relevance bench-semantic bench-analysis bench-load clean
+.PHONY: serve lint test test-php test-fallback install browser index golden bench bench-quick bench-relevance bench-semantic bench-analysis bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,19 @@ lint: $(STAMP)
 
 test: $(STAMP) $(BROWSER_DEPS) lint
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-php
+
+# The Grav plugin (integrations/grav/, PHP): `php -l` on every file, then PHPUnit against a real `poisk serve`.
+# Debian's PHP, its extensions, Twig and PHPUnit are installed when missing (as root), like Chromium.
+PHP_DEPS := /usr/share/php/Twig/autoload.php
+$(PHP_DEPS):
+	command -v php >/dev/null && command -v phpunit >/dev/null && php -m | grep -qx curl && php -m | grep -qx yaml || \
+	  { apt-get update -qq && apt-get install -y -qq php-cli php-curl php-mbstring php-yaml php-twig phpunit >/dev/null; }
+	test -f $@ || { apt-get update -qq && apt-get install -y -qq php-twig >/dev/null; }
+
+test-php: $(STAMP) $(PHP_DEPS)
+	find integrations/grav -name '*.php' -print0 | xargs -0 -n1 php -l >/dev/null
+	cd integrations/grav && POISK_BIN=$(CURDIR)/$(BIN)/poisk phpunit -c phpunit.xml.dist
 
 # The same suite on whoosh-reloaded 2.7.5, the drop-in fallback for whoosh3 (never both in one
 # environment), then an index written by one and updated and searched by the other.
