@@ -152,3 +152,28 @@ def test_explain_endpoint_agrees_with_the_search(app):
     html = client.get("/admin/explain?q=доноры крови&lang=ru", headers={**auth, "Accept": "text/html"})
     assert "holds every word" in html.get_data(as_text=True)
     assert client.get("/admin/explain", headers=auth).status_code == 400
+
+
+def test_a_rebuild_is_asked_for_from_the_lists_page_by_a_writer_only(built):
+    class Counting:
+        def __init__(self):
+            self.calls = []
+
+        def request(self, paths=None, full=False, reason=None, verify=False):
+            self.calls.append((full, reason))
+
+    reindexer = Counting()
+    app = create_app(
+        {
+            "INDEX": str(built / "var" / "index"),
+            "CONTENT": str(built / "site"),
+            "ADMIN_TOKENS": f"editor:write:{WRITER}, intern:read:reader-token-123456",
+            "REINDEXER": reindexer,
+            "TESTING": True,
+        }
+    )
+    client = app.test_client()
+    assert client.post("/admin/rebuild", headers={"Authorization": "Bearer reader-token-123456"}).status_code == 403
+    assert reindexer.calls == []
+    assert client.post("/admin/rebuild", headers={"Authorization": f"Bearer {WRITER}"}).status_code == 202
+    assert reindexer.calls == [(True, "a rebuild asked for on /admin/lists")]

@@ -63,6 +63,20 @@ def lists_page():
     return body, 200, {"Cache-Control": "no-store"}
 
 
+@bp.post("/admin/rebuild")
+@require("write")
+def rebuild():
+    """Rebuild the index from the content (after a list that shapes indexing changed); it runs in the background."""
+    reindexer = current_app.extensions["poisk.webhook"]["reindexer"]()
+    reindexer.request(full=True, reason="a rebuild asked for on /admin/lists")
+    changes.record(current_app.config, editor(), "index.rebuild", {})
+    if request.form:
+        return redirect(
+            url_for("admin_lists.lists_page", lang=request.args.get("lang") or None, rebuilding=1), code=303
+        )
+    return jsonify(status="accepted"), 202
+
+
 @bp.get("/admin/lists/<name>")
 @require("read")
 def list_page(name: str):
