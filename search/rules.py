@@ -29,6 +29,8 @@ from datetime import time as dtime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from search.errors import QueryError
+
 MATCHES = ("exact", "contains")
 MAX_RULES = 2000
 MAX_PAGES = 20  # pins or hides in one rule
@@ -139,7 +141,10 @@ def parse(text: str, tz: ZoneInfo, resolve: Callable[[str], str | None] = lambda
         query = table.get("query")
         if not isinstance(query, str) or not query.strip() or len(query) > 256:
             raise RulesError(f"{where}: query must be the words of a search (1 to 256 characters)")
-        words = tuple(query_words(query))
+        try:
+            words = tuple(query_words(query))
+        except QueryError as exc:
+            raise RulesError(f"{where}: {exc}") from None
         if not words:
             raise RulesError(f"{where}: the query {query!r} has no word that search reads (only stop words?)")
         match = table.get("match", "exact")

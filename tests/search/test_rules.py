@@ -70,6 +70,7 @@ def test_pages_are_resolved_by_the_callers_resolver_and_unknown_ones_are_kept_as
         ('[[rule]]\nquery = "рентген"\npin = ["/a"]\ncolour = "red"', "unknown key 'colour'"),
         ('[[rule]]\nquery = "рентген"\npin = ["/a"]\n[[rule]]\nquery = "снимок"', "rule 2"),
         ("[rules]\nx = 1", "unknown table"),
+        ('[[rule]]\nquery = "' + "слово " * 40 + '"\npin = ["/a"]', "rule 1: too many words"),
     ],
 )
 def test_a_bad_rules_file_is_refused_naming_the_rule_and_the_fix(text, says):
