@@ -10,7 +10,6 @@ not live: they are shown with :data:`INDEXING_LISTS` and changed by a developer 
 """
 
 import os
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from search import relax, synonyms
+from search.store import write_atomic
 from search.synonyms import PLACE_COLUMNS, Synonyms
 
 RELOAD_SECONDS = 1.0
@@ -223,17 +223,7 @@ class LiveLists:
             raise ListError(name, 0, "no lists folder is set: set POISK_LISTS")
         validate(name, text)
         self.folder.mkdir(parents=True, exist_ok=True)
-        target = self.folder / LISTS[name].file
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text if text.endswith("\n") else text + "\n")
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(self.folder / LISTS[name].file, text if text.endswith("\n") else text + "\n")
         self._checked = float("-inf")  # this process sees it at once
 
     def trial(self, name: str, text: str) -> Lexicon:

@@ -302,16 +302,7 @@ def without_rule(text: str, number: int) -> str:
 
 def write(path: Path, text: str) -> None:
     """Write a rules file atomically (readers see the old text or the new, never half)."""
-    import tempfile
+    from search.store import write_atomic
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)

@@ -1,6 +1,7 @@
 """Shared fixtures: the real archive (read from ../shared), our sample content, built indexes, the app."""
 
 import os
+import shutil
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -70,3 +71,18 @@ def corpus_app(corpus_index):
 @pytest.fixture
 def client(corpus_app):
     return corpus_app.test_client()
+
+
+DRAFT = "02.news/99.2025-01-01-donor-draft"  # a draft about blood donors, in a copy of content/
+
+
+def content_with_draft(root: Path) -> Path:
+    """Copy content/ to ``root/site``, add a draft post about blood donors (DRAFT), index it into ``root/index``."""
+    shutil.copytree(CONTENT, root / "site")
+    draft = root / "site/user/pages" / DRAFT
+    draft.mkdir()
+    (draft / "item.ru.md").write_text(
+        "---\ntitle: 'Черновик о донорах крови'\npublished: false\ndate: '01-01-2025'\n---\n\nДоноры крови, черновик.\n"
+    )
+    reindex(Site.load(root / "site"), root / "index")
+    return root

@@ -1,19 +1,15 @@
 """Explain: a hit's score accounted for part by part, and why a page is not shown."""
 
 import csv
-import shutil
 
 import pytest
 
-from indexer.site import Site
-from indexer.sync import reindex
 from search.explain import as_text, explain
 from search.service import SearchRequest, SearchService
-from tests.conftest import CONTENT, REPO
+from tests.conftest import DRAFT, REPO, content_with_draft
 from web import create_app
 
 QUERIES = REPO / "benchmarks/relevance/queries.tsv"
-DRAFT = "02.news/99.2025-01-01-donor-draft"
 
 
 def judged_queries(limit: int = 40) -> list[tuple[str, str]]:
@@ -49,14 +45,7 @@ def test_the_top_hits_score_is_accounted_for_within_one_percent_on_the_real_arch
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("explain")
-    shutil.copytree(CONTENT, root / "site")
-    draft = root / "site/user/pages" / DRAFT
-    draft.mkdir()
-    (draft / "item.ru.md").write_text(
-        "---\ntitle: 'Черновик о донорах крови'\npublished: false\ndate: '01-01-2025'\n---\n\nДоноры крови, черновик.\n"
-    )
-    reindex(Site.load(root / "site"), root / "index")
+    root = content_with_draft(tmp_path_factory.mktemp("explain"))
     return SearchService(root / "index", semantic=False)
 
 

@@ -1,31 +1,19 @@
 """Editors' pins and hides through /api/search: any form of the query, within dates, never past visibility."""
 
-import shutil
 import time
 
 import pytest
 
-from indexer.site import Site
-from indexer.sync import reindex
-from tests.conftest import CONTENT, Clock, at
+from tests.conftest import DRAFT, Clock, at, content_with_draft
 from web import create_app
 
 DONOR_APPEAL = "02.news/18.2020-08-14-blood-donation-appeal"
 CONTACTS = "04.contacts"
-DRAFT = "02.news/99.2025-01-01-donor-draft"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("rules")
-    shutil.copytree(CONTENT, root / "site")
-    draft = root / "site/user/pages" / DRAFT
-    draft.mkdir()
-    (draft / "item.ru.md").write_text(
-        "---\ntitle: 'Черновик о донорах крови'\npublished: false\ndate: '01-01-2025'\n---\n\nДоноры крови, черновик.\n"
-    )
-    reindex(Site.load(root / "site"), root / "index")
-    return root
+    return content_with_draft(tmp_path_factory.mktemp("rules"))
 
 
 @pytest.fixture
