@@ -236,9 +236,9 @@ def cmd_stats(args, config) -> int:
     """Print what visitors searched for: per week, queries with no results, clicks and their positions, trends."""
     from web.analytics import Analytics
 
-    setting = (config["ANALYTICS"] or "").strip()
+    setting = (args.analytics or config["ANALYTICS"] or "").strip()
     if not setting:
-        print("poisk: analytics are off: set POISK_ANALYTICS", file=sys.stderr)
+        print("poisk: analytics are off: set POISK_ANALYTICS or give --analytics PATH", file=sys.stderr)
         return 2
     path = Path(config["INDEX"]).parent / "analytics.sqlite3" if setting == "auto" else Path(setting)
     if not path.is_file():
@@ -321,6 +321,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", help=cmd_stats.__doc__)
     p.add_argument("--index", metavar="PATH", help="index folder (default: var/index)")
+    p.add_argument(
+        "--analytics", metavar="PATH", help="the analytics file (default: POISK_ANALYTICS, beside the index)"
+    )
     p.add_argument("--weeks", type=int, default=8, help="how many weeks back (default 8)")
     p.add_argument("--top", type=int, default=20, help="how many queries in each list (default 20)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")

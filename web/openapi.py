@@ -512,7 +512,7 @@ def _admin_responses(ok: dict, *extra: tuple[str, str]) -> dict:
 
 
 def _admin(search_parameters: list[dict]) -> dict:
-    """Return the admin API's paths: explain, stats, rules and word lists, each behind a bearer token."""
+    """Return the admin API's paths: explain, stats (and their purge), rules and word lists, behind bearer tokens."""
     bearer = [{"bearer": []}]
     json_object = {"application/json": {"schema": {"type": "object"}}}
     list_name = {
@@ -598,6 +598,34 @@ def _admin(search_parameters: list[dict]) -> dict:
                         }
                     },
                     ("400", "A parameter cannot be used."),
+                ),
+            }
+        },
+        "/admin/stats/purge": {
+            "post": {
+                "summary": "Delete old searches now",
+                "operationId": "admin_purge_stats",
+                "security": bearer,
+                "description": "Delete the searches and clicks older than POISK_ANALYTICS_RETENTION_DAYS at once "
+                "(the store also does so as it records). Logged with the token's name.",
+                "responses": _admin_responses(
+                    {
+                        "200": {
+                            "description": "How many searches were deleted.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["purged", "retention_days"],
+                                        "properties": {
+                                            "purged": {"type": "integer", "minimum": 0},
+                                            "retention_days": {"type": "integer"},
+                                        },
+                                    }
+                                }
+                            },
+                        }
+                    }
                 ),
             }
         },

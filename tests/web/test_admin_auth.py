@@ -1,11 +1,16 @@
 """Admin access: named tokens, read-only and read-write, sessions with CSRF, failures rate-limited, never logged."""
 
+import json
 import logging
 import re
+import sqlite3
+from contextlib import closing
 
 import pytest
 
+from tests.conftest import Clock, at
 from web import create_app
+from web.admin import auth, changes
 from web.settings import SettingsError
 
 WRITER, READER = "writer-token-123456", "reader-token-123456"
@@ -189,3 +194,101 @@ def test_the_secret_key_is_made_once_and_shared(content_index, tmp_path):
     other = two.test_client()
     other.set_cookie("poisk_admin", client.get_cookie("poisk_admin", path="/admin").value, path="/admin")
     assert other.get("/admin").status_code == 200  # another worker of the same service knows the session
+
+
+def old_search(app, query="донор"):
+    """Record a search made long ago (past the 90 days kept), then bring the clock back to now."""
+    store = app.extensions["poisk.analytics"]
+    store.clock = Clock(at(2026, 1, 5, 12))
+    store.record_search(query, "ru", 1, ["/news/x"])
+    store.flush()
+    store.clock.now = at(2026, 12, 6, 12)
+    return store
+
+
+def searches_kept(app) -> int:
+    with closing(sqlite3.connect(app.extensions["poisk.analytics"].path)) as db:
+        return db.execute("SELECT COUNT(*) FROM searches").fetchone()[0]
+
+
+def test_purging_is_refused_before_any_work_without_a_write_token(app, monkeypatch):
+    store = old_search(app)
+    monkeypatch.setattr(store, "purge", lambda: pytest.fail("the store was touched"))
+    client = app.test_client()
+    assert client.post("/admin/stats/purge").status_code == 401
+    assert client.post("/admin/stats/purge", headers=bearer("nope-nope-nope")).status_code == 403
+    r = client.post("/admin/stats/purge", headers=bearer(READER))
+    assert r.status_code == 403 and "may only read" in r.get_json()["error"]
+    assert client.post(f"/admin/stats/purge?token={WRITER}").status_code == 401  # ?token= only reads
+
+
+def test_a_script_purges_with_a_bearer_token_and_no_csrf(app):
+    old_search(app)
+    assert searches_kept(app) == 1
+    r = app.test_client().post("/admin/stats/purge", headers=bearer(WRITER))
+    assert r.status_code == 200 and r.get_json() == {"purged": 1, "retention_days": 90}
+    assert searches_kept(app) == 0
+    entry = json.loads(changes.log_path(app.config).read_text().splitlines()[-1])
+    assert entry["editor"] == "editor" and entry["action"] == "stats.purge" and entry["searches"] == 1
+
+
+def test_the_purge_form_needs_the_sessions_csrf_token(app):
+    old_search(app)
+    client = app.test_client()
+    login(client, WRITER)
+    page = client.get("/admin/stats?lang=en").get_data(as_text=True)
+    assert "Delete old searches now" in page and "older than 90 days" in page
+    assert client.post("/admin/stats/purge").status_code == 403
+    assert client.post("/admin/stats/purge", data={"csrf_token": "forged"}).status_code == 403
+    assert searches_kept(app) == 1
+    r = client.post("/admin/stats/purge?lang=en", data={"csrf_token": csrf_of(page)})
+    assert r.status_code == 303 and r.headers["Location"] == "/admin/stats?lang=en&purged=1"
+    assert searches_kept(app) == 0
+    assert "Old searches deleted: 1." in client.get(r.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "lang, button", [("kk", "Ескі сұраныстарды қазір жою"), ("ru", "Удалить старые запросы сейчас")]
+)
+def test_a_read_session_sees_no_purge_button(app, lang, button):
+    client = app.test_client()
+    login(client, WRITER)
+    assert button in client.get(f"/admin/stats?lang={lang}").get_data(as_text=True)
+    reader = app.test_client()
+    login(reader, READER)
+    assert button not in reader.get(f"/admin/stats?lang={lang}").get_data(as_text=True)
+
+
+def test_the_session_cookie_is_secure_over_https(app):
+    for base, secure in (("https://localhost", True), ("http://localhost", False)):
+        client = app.test_client()
+        form = client.get("/admin/login", base_url=base).get_data(as_text=True)
+        r = client.post("/admin/login", base_url=base, data={"token": WRITER, "csrf_token": csrf_of(form)})
+        cookie = next(c for c in r.headers.getlist("Set-Cookie") if c.startswith("poisk_admin="))
+        assert ("; Secure" in cookie) is secure and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+
+
+def test_failed_sign_ins_are_rate_limited(content_index):
+    app = create_app(
+        {"INDEX": str(content_index), "ADMIN_TOKEN": WRITER, "ADMIN_RATE_LIMIT": "3 per minute", "TESTING": True}
+    )
+    client = app.test_client()
+    for _ in range(3):
+        assert login(client, "wrong-wrong-wrong").status_code == 403
+    r = login(client, WRITER)  # even the right token waits now
+    assert r.status_code == 429 and "too many requests" in r.get_json()["error"]
+
+
+def test_tokens_of_different_lengths_are_compared_alike(app):
+    with app.test_request_context():
+        assert auth.match(WRITER).name == "editor" and auth.match(READER).name == "intern"
+        assert auth.match("") is None and auth.match(WRITER + "x") is None and auth.match(WRITER[:-1]) is None
+
+
+def test_behind_a_trusted_proxy_its_https_makes_the_cookie_secure(content_index):
+    app = create_app({"INDEX": str(content_index), "ADMIN_TOKEN": WRITER, "TRUSTED_PROXIES": 1, "TESTING": True})
+    client = app.test_client()
+    https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    form = client.get("/admin/login", headers=https).get_data(as_text=True)
+    r = client.post("/admin/login", headers=https, data={"token": WRITER, "csrf_token": csrf_of(form)})
+    assert r.status_code == 303 and "; Secure" in r.headers["Set-Cookie"]

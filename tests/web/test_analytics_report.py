@@ -103,3 +103,42 @@ def test_poisk_stats_json_and_csv(app, tmp_path, content_index, capsys, monkeypa
     assert json.loads(capsys.readouterr().out)["queries"][0]["query"] == "донор"
     assert main(["stats", "--index", str(content_index), "--weeks", "520", "--csv", "bad_ranking"]) == 0
     assert capsys.readouterr().out.splitlines()[1].startswith("кардиология,")
+
+
+def test_an_injected_fix_suggester_is_asked_and_shown_everywhere(app):
+    asked = []
+
+    def suggest(query: str, lang: str | None) -> dict | None:
+        asked.append((query, lang))
+        return {"list": "synonyms", "line": f"{query} | кардиология", "matches": 7}
+
+    app.extensions["poisk.fix_suggester"] = suggest
+    client = session(app)
+    fix = client.get("/admin/stats?format=json", headers=AUTH).get_json()["zero_results"][0]["fix"]
+    assert fix == {"list": "synonyms", "line": "кардиошкола | кардиология", "matches": 7}
+    assert asked == [("кардиошкола", "ru")]
+    html = client.get("/admin/stats?lang=kk", headers=AUTH).get_data(as_text=True)
+    assert "<code>кардиошкола | кардиология</code> → 7" in html
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/admin/stats?format=csv&table=zero_results", headers=AUTH).text))
+    )
+    assert rows == [{"query": "кардиошкола", "searches": "2", "lang": "ru", "fix": "кардиошкола | кардиология"}]
+    assert asked == [("кардиошкола", "ru")]  # remembered while the lists and the index stay as they are
+
+
+def test_a_suggester_without_a_list_shows_the_line_alone(app):
+    app.extensions["poisk.fix_suggester"] = lambda query, lang: {"line": "try «кардиология»"}
+    html = session(app).get("/admin/stats?lang=ru", headers=AUTH).get_data(as_text=True)
+    assert "<code>try «кардиология»</code></span>" in html
+
+
+def test_poisk_stats_reads_the_file_it_is_given(app, tmp_path, content_index, capsys, monkeypatch):
+    session(app)
+    app.extensions["poisk.analytics"].flush()
+    monkeypatch.setenv("POISK_ANALYTICS", "")  # off in the settings: --analytics still reads a file
+    args = ["stats", "--index", str(content_index), "--analytics", str(tmp_path / "a.sqlite3"), "--weeks", "520"]
+    assert main([*args, "--csv", "queries"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["query"]: (r["searches"], r["clicks"]) for r in rows}["донор"] == ("6", "4")
+    assert main(["stats", "--index", str(content_index)]) == 2
+    assert "--analytics PATH" in capsys.readouterr().err

@@ -36,6 +36,7 @@ ADMIN = "schemathesis-admin-token"
 ADMIN_OPERATIONS = (
     "admin_explain",
     "admin_stats",
+    "admin_purge_stats",
     "admin_add_rule",
     "admin_delete_rule",
     "admin_get_list",

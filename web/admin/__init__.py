@@ -3,7 +3,7 @@ word lists and explanations (see :mod:`web.admin.auth`)."""
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 
 from web.admin import auth, changes
 from web.admin.auth import require
@@ -139,4 +139,27 @@ def stats():
     if kind:
         return error_response(400, "format must be json or csv")
     top = max((w["searches"] for w in report["weeks"]), default=0)
-    return _page("admin_stats.html", report=report, chart_max=top, enabled=store is not None)
+    purged = request.args.get("purged", "")
+    return _page(
+        "admin_stats.html",
+        report=report,
+        chart_max=top,
+        enabled=store is not None,
+        may_write=auth.role() == "write" and g.get("poisk_via") == "session",  # a form posts with the session
+        retention=current_app.config["ANALYTICS_RETENTION_DAYS"],
+        purged=int(purged) if purged.isdigit() and len(purged) < 10 else None,
+    )
+
+
+@bp.post("/admin/stats/purge")
+@require("write")
+def purge():
+    """Delete the searches and clicks older than the retention period now (the store also does so as it writes)."""
+    store = analytics(current_app)
+    if store is None:
+        return error_response(404, "analytics are off: set POISK_ANALYTICS (auto keeps them beside the index)")
+    deleted = store.purge()
+    changes.record(current_app.config, auth.editor(), "stats.purge", {"searches": deleted})
+    if g.get("poisk_via") != "session":  # a script: the count; a form: back to the page
+        return jsonify(purged=deleted, retention_days=current_app.config["ANALYTICS_RETENTION_DAYS"])
+    return redirect(url_for("admin.stats", lang=request.args.get("lang") or None, purged=deleted), code=303)

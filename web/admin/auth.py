@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import current_app, g, has_request_context, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 
 from web.errors import error_response
 from web.settings import SettingsError
@@ -38,6 +39,10 @@ class Token:
     name: str
     role: str
     secret: str
+
+    @property
+    def digest(self) -> bytes:
+        return hashlib.sha256(self.secret.encode()).digest()
 
     @property
     def version(self) -> str:
@@ -108,9 +113,10 @@ def tokens() -> list[Token]:
 def match(candidate: str) -> Token | None:
     """Return the token equal to ``candidate``, comparing with every token in constant time."""
     found = None
-    given = candidate.encode()
+    # (digests of one length: the time taken tells neither which token matched nor how long the tokens are)
+    given = hashlib.sha256(candidate.encode()).digest()
     for token in tokens():
-        if hmac.compare_digest(given, token.secret.encode()):
+        if hmac.compare_digest(given, token.digest):
             found = token
     return found
 
@@ -153,6 +159,11 @@ def editor() -> str:
     return getattr(g, "poisk_editor", "")
 
 
+def role() -> str:
+    """Return the role (read or write) of the token the current request authenticated with ("" for none)."""
+    return getattr(g, "poisk_role", "")
+
+
 def authenticate() -> tuple[Token | None, str]:
     """Return the request's token and how it came (bearer, session, query), or None and why not."""
     header = request.headers.get("Authorization", "")
@@ -190,7 +201,7 @@ def require(role: str):
                 return error_response(403, f"the token {token.name!r} may only read: use a read-write token")
             if how == "session" and request.method not in SAFE_METHODS and not csrf_ok():
                 return error_response(403, "the form has expired or did not come from this site: reload the page")
-            g.poisk_editor = token.name
+            g.poisk_editor, g.poisk_role, g.poisk_via = token.name, token.role, how
             return view(*args, **kwargs)
 
         wrapper.poisk_role = role
@@ -217,6 +228,13 @@ def log_in(token: Token) -> None:
     session["csrf"] = secrets.token_urlsafe(32)
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, marked Secure whenever the request came over https."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)
+
+
 def install(app) -> None:
     """Load the tokens, sign sessions, make ``csrf_token()`` available to templates, rate-limit failures."""
     from datetime import timedelta
@@ -230,6 +248,7 @@ def install(app) -> None:
         SESSION_COOKIE_PATH="/admin",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
     )
+    app.session_interface = SessionCookies()
     app.jinja_env.globals["csrf_token"] = csrf_token
     limit = app.config.get("ADMIN_RATE_LIMIT") or ""
     limiter = app.extensions.get("poisk.limiter")
