@@ -43,7 +43,11 @@ def test_kill_9_during_full_rebuilds(tmp_path, record_property):
     root = tmp_path / "index"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "web.cli", "index", "--rebuild", "--content", str(site), "--index", str(root)]
+    started = time.monotonic()
     subprocess.run(command, cwd=REPO, env=env, check=True, capture_output=True)
+    # Kills land from just after the start to a little past a whole rebuild's time on this machine, so that some
+    # come before the switch and some after it, whatever the machine's speed.
+    whole = time.monotonic() - started
 
     def count() -> int:
         return SearchService(root).document_count()
@@ -59,7 +63,7 @@ def test_kill_9_during_full_rebuilds(tmp_path, record_property):
             shutil.rmtree(extra.parent, ignore_errors=True)
         before = count()
         proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.05, 2.5))
+        time.sleep(rng.uniform(0.05, 1.3 * whole))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
 
