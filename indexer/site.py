@@ -80,8 +80,13 @@ class Site:
         )
 
     def fingerprint(self) -> str:
-        """Return a digest of the settings; when it changes, every document must be rebuilt."""
-        data = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items() if k != "titles"}
+        """Return a digest of the settings; when it changes, every document must be rebuilt.
+
+        Where the pages folder is is not a setting: documents name their files relative to it, so a
+        deploy that re-points a ``user/pages`` link at a new release (or a site moved whole) is an
+        update of the files that differ, not a rebuild."""
+        skip = ("titles", "pages_dir")
+        data = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items() if k not in skip}
         return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 

@@ -293,3 +293,15 @@ def test_unit_a_watch_that_cannot_be_set_is_tried_again(watched, monkeypatch):
     _append(user / "pages" / "02.page2" / "default.en.md", "edited")
     assert _until(lambda: len(recorder.calls) > asked, timeout=3), "the new folder is not watched"
     assert "02.page2/default.en.md" in recorder.asked()[-1]
+
+
+def test_a_site_moved_or_a_release_re_pointed_is_updated_not_rebuilt(tmp_path):
+    from indexer.site import Site
+    from indexer.sync import reindex
+
+    first = _copy(CONTENT, tmp_path / "one")
+    reindex(Site.load(first), tmp_path / "index")
+    second = _copy(CONTENT, tmp_path / "two")
+    _append(second / "user" / "pages" / _news(second / "user" / "pages", 3), "Jabberwocky moved.")
+    report = reindex(Site.load(second), tmp_path / "index")
+    assert not report.rebuilt and report.indexed == 1
