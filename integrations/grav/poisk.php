@@ -4,44 +4,63 @@ declare(strict_types=1);
 
 namespace Grav\Plugin;
 
+use Grav\Common\Grav;
 use Grav\Common\Plugin;
 use Grav\Common\Utils;
+use Grav\Plugin\Poisk\Card;
 use Grav\Plugin\Poisk\Client;
-use Grav\Plugin\Poisk\Result;
+use Grav\Plugin\Poisk\Embed;
+use Grav\Plugin\Poisk\FileCache;
 use Grav\Plugin\Poisk\RouteCollector;
-use Grav\Plugin\Poisk\State;
 use RocketTheme\Toolbox\Event\Event;
 
 /**
  * Poisk search for Grav: the search box on the site's pages, and search that follows every save.
  *
- * Saves, deletions, moves and translations (the admin panel of Grav 1.7, Flex pages, Grav 2.0's API) are
- * collected during the request, each route once, and sent to Poisk in one signed call after Grav has
- * answered the editor (onShutdown), with a short timeout: a save never waits for search, and a failure
- * is logged, never shown as a failed save.
+ * Saves, deletions, moves, reorders and translations (the admin panel of Grav 1.7, Flex pages, Grav
+ * 2.0's API) are collected during the request, each route once, and sent to Poisk in one signed
+ * call once the editor has the answer, with a short timeout: a save never waits for search, and a
+ * failure is logged, never shown as a failed save.
+ *
+ * "Once the editor has the answer" takes two roads. A rendered response (Grav 2.0's API, AJAX)
+ * ends in Grav's shutdown, which closes the connection and fires onShutdown. An admin save ends in
+ * a redirect, and Grav::close() exits without onShutdown: a PHP shutdown function, registered with
+ * the first change, finishes the request (FastCGI) and sends what onShutdown did not.
  */
 class PoiskPlugin extends Plugin
 {
+    public const CARD = 'dashboard-poisk';
     private const EMBED_TTL = 3600;
     private const EMBED_RETRY = 60;
+    private const REINDEX_PERMISSIONS = ['admin.super', 'admin.plugins', 'admin.maintenance', 'admin.pages'];
 
     private RouteCollector $changes;
+    private bool $atExit = false;
 
     /** @return array<string, array{0: string, 1: int}> */
     public static function getSubscribedEvents(): array
     {
         return [
             'onPluginsInitialized' => ['onPluginsInitialized', 0],
+            // Grav 1.7's admin panel (and Grav 2.0's API, which fires the same events for compatibility)
             'onAdminSave' => ['onAdminSave', 0],
             'onAdminAfterSave' => ['onAdminAfterSave', 0],
             'onAdminAfterDelete' => ['onAdminAfterDelete', 0],
+            // Flex pages
+            'onFlexObjectBeforeSave' => ['onFlexObjectBeforeSave', 0],
             'onFlexObjectAfterSave' => ['onFlexObjectAfterSave', 0],
             'onFlexObjectAfterDelete' => ['onFlexObjectAfterDelete', 0],
+            // Grav 2.0's API
             'onApiPageCreated' => ['onApiPageChanged', 0],
             'onApiPageUpdated' => ['onApiPageChanged', 0],
             'onApiPageTranslated' => ['onApiPageChanged', 0],
             'onApiPageMoved' => ['onApiPageChanged', 0],
+            'onApiPageLanguageAdopted' => ['onApiPageChanged', 0],
+            'onApiPageSynced' => ['onApiPageChanged', 0],
             'onApiPageDeleted' => ['onApiPageDeleted', 0],
+            'onApiPagesReordered' => ['onApiPagesReordered', 0],
+            'onApiPagesReorganized' => ['onApiPagesReorganized', 0],
+            // the admin task, the scheduler, the site
             'onAdminTaskExecute' => ['onAdminTaskExecute', 0],
             'onSchedulerInitialized' => ['onSchedulerInitialized', 0],
             'onTwigTemplatePaths' => ['onTwigTemplatePaths', 0],
@@ -60,7 +79,7 @@ class PoiskPlugin extends Plugin
 
     public static function autoload(): void
     {
-        foreach (['Signature', 'RouteCollector', 'Payload', 'Result', 'Client', 'State'] as $class) {
+        foreach (['Signature', 'RouteCollector', 'Payload', 'Result', 'Client', 'State', 'Card', 'Embed', 'FileCache'] as $class) {
             require_once __DIR__ . "/classes/{$class}.php";
         }
     }
@@ -77,8 +96,12 @@ class PoiskPlugin extends Plugin
 
     public function client(?float $timeout = null): Client
     {
-        $config = $this->config();
+        return self::clientFor($this->config(), $timeout);
+    }
 
+    /** @param array<string, mixed> $config */
+    private static function clientFor(array $config, ?float $timeout = null): Client
+    {
         return new Client(
             (string) ($config['url'] ?? 'http://127.0.0.1:8000'),
             (string) ($config['secret'] ?? ''),
@@ -91,15 +114,15 @@ class PoiskPlugin extends Plugin
         return $this->changes;
     }
 
-    // -- saves, deletions, moves and translations ---------------------------------------------------------
+    // -- saves, deletions, moves, reorders and translations ------------------------------------------------
 
-    /** Before a save: the page's route as it was, so that a move also clears its old address. */
+    /**
+     * Before a save: the page as it was. A move also clears its old address; a new folder name (a move,
+     * a new order prefix) renames its siblings too, so their parent is looked at again.
+     */
     public function onAdminSave(Event $event): void
     {
-        $object = $event['object'] ?? $event['page'] ?? null;
-        if (is_object($object) && method_exists($object, 'getOriginal')) {
-            $this->collect($object->getOriginal());
-        }
+        $this->original($event['object'] ?? $event['page'] ?? null);
     }
 
     public function onAdminAfterSave(Event $event): void
@@ -110,6 +133,11 @@ class PoiskPlugin extends Plugin
     public function onAdminAfterDelete(Event $event): void
     {
         $this->collect($event['page'] ?? $event['object'] ?? null, true);
+    }
+
+    public function onFlexObjectBeforeSave(Event $event): void
+    {
+        $this->original($event['object'] ?? null);
     }
 
     public function onFlexObjectAfterSave(Event $event): void
@@ -129,6 +157,7 @@ class PoiskPlugin extends Plugin
         foreach (['old_route', 'new_route', 'route'] as $key) {
             if (is_string($event[$key] ?? null)) {
                 $this->changes->add($event[$key], $lang);
+                $this->atExit();
             }
         }
         $this->collect($event['page'] ?? null);
@@ -139,40 +168,147 @@ class PoiskPlugin extends Plugin
         $lang = is_string($event['lang'] ?? null) ? $event['lang'] : null;
         if (is_string($event['route'] ?? null)) {
             $this->changes->add($event['route'], $lang, true);
+            $this->atExit();
         }
         $this->collect($event['page'] ?? null, true);
     }
 
+    /** Children reordered: their folders' order prefixes changed, their routes did not. */
+    public function onApiPagesReordered(Event $event): void
+    {
+        $this->parentOf($event['parent'] ?? null);
+    }
+
+    /** Several pages moved or reordered at once: each page, its old parent and its new. */
+    public function onApiPagesReorganized(Event $event): void
+    {
+        foreach ((array) ($event['operations'] ?? []) as $op) {
+            if (!is_array($op)) {
+                continue;
+            }
+            $this->changes->add(is_string($op['route'] ?? null) ? $op['route'] : null);
+            foreach (['currentParentRoute', 'newParentRoute'] as $key) {
+                $parent = is_string($op[$key] ?? null) ? $op[$key] : null;
+                if ($parent === null) {
+                    continue;
+                }
+                // In this event '/' is the pages folder itself, not the home page.
+                trim($parent, '/') === '' ? $this->changes->addEverything() : $this->changes->add($parent);
+            }
+            $this->atExit();
+        }
+    }
+
     private function collect(mixed $page, bool $deleted = false): void
     {
-        if (!is_object($page) || !method_exists($page, 'route')) {
+        if (!self::isPage($page)) {
             return; // a user, the configuration, a file: not a page
-        }
-        if (method_exists($page, 'isPage') && !$page->isPage()) {
-            return;
         }
         $lang = method_exists($page, 'language') ? $page->language() : null;
         $this->changes->add((string) $page->route(), is_string($lang) ? $lang : null, $deleted);
+        $this->atExit();
+    }
+
+    private function original(mixed $page): void
+    {
+        if (!self::isPage($page) || !method_exists($page, 'getOriginal')) {
+            return;
+        }
+        $original = $page->getOriginal();
+        if (!self::isPage($original) || $original === $page) {
+            return;
+        }
+        $this->collect($original);
+        $before = method_exists($original, 'path') ? $original->path() : null;
+        $after = method_exists($page, 'path') ? $page->path() : null;
+        if (is_string($before) && is_string($after) && $before !== $after) {
+            $this->parentOf(method_exists($original, 'parent') ? $original->parent() : null);
+            $this->parentOf(method_exists($page, 'parent') ? $page->parent() : null);
+        }
+    }
+
+    /** A parent page's route (its children's folders change); the pages folder itself: every page. */
+    private function parentOf(mixed $parent): void
+    {
+        if (!is_object($parent) || !method_exists($parent, 'route')) {
+            return;
+        }
+        if ((method_exists($parent, 'root') && $parent->root()) || trim((string) $parent->route(), '/') === '') {
+            $this->changes->addEverything();  // Poisk reads "/" as the home page, not the pages folder
+        } else {
+            $this->changes->add((string) $parent->route());
+        }
+        $this->atExit();
+    }
+
+    private static function isPage(mixed $page): bool
+    {
+        return is_object($page) && method_exists($page, 'route')
+            && (method_exists($page, 'isPage') || method_exists($page, 'isDir'));
+    }
+
+    /** With the first change, a PHP shutdown function: the road when Grav exits without onShutdown. */
+    private function atExit(): void
+    {
+        if (!$this->atExit) {
+            $this->atExit = true;
+            register_shutdown_function([$this, 'onPhpShutdown']);
+        }
+    }
+
+    /** Queue behind every other shutdown function, Grav's own (which fires onShutdown) among them. */
+    public function onPhpShutdown(): void
+    {
+        register_shutdown_function([$this, 'flushAtExit']);
+    }
+
+    /** Whatever onShutdown did not send: Grav ended the request with exit() (the redirect after a save). */
+    public function flushAtExit(): void
+    {
+        $this->atExit = false;
+        if ($this->changes->isEmpty()) {
+            return;
+        }
+        if (function_exists('ignore_user_abort')) {
+            @ignore_user_abort(true);
+        }
+        // The redirect is written: let the editor have it before Poisk is called.
+        if (function_exists('fastcgi_finish_request')) {
+            @fastcgi_finish_request();
+        } elseif (function_exists('litespeed_finish_request')) {
+            @litespeed_finish_request();
+        } else {
+            @flush();
+        }
+        $this->onShutdown();
     }
 
     /** After Grav has answered: one signed call for every change of this request. */
     public function onShutdown(): void
     {
-        if ($this->changes->isEmpty() || !($this->config()['enabled'] ?? true)) {
+        if ($this->changes->isEmpty()) {
             return;
         }
-        $result = $this->client()->pagesChanged($this->changes);
-        if (!$result->ok()) {
-            $this->log('warning', 'Poisk was not told about ' . implode(', ', $this->changes->routes()) . ': ' . $result->describe());
+        $config = $this->config();
+        if (!($config['enabled'] ?? true) || (string) ($config['secret'] ?? '') === '') {
+            $this->changes->clear();  // no secret: Poisk's webhook is not in use (it may watch the folder)
+            return;
         }
+        $what = $this->changes->everything() ? 'every page' : implode(', ', $this->changes->routes());
+        $result = $this->client()->send($this->changes);
         $this->changes->clear();
+        if (!$result->ok()) {
+            $this->log('warning', "Poisk was not told about {$what}: " . $result->describe());
+        }
     }
 
     // -- the admin panel: index state and "Reindex now" ---------------------------------------------------
 
-    public function state(): State
+    public function card(): Card
     {
-        return State::fromHealth($this->client()->health());
+        $config = $this->config();
+
+        return new Card($this->client(min(2.0, (float) ($config['timeout'] ?? 2.0))), (string) ($config['public_url'] ?? ''));
     }
 
     public function onAdminTwigTemplatePaths(Event $event): void
@@ -182,24 +318,41 @@ class PoiskPlugin extends Plugin
         $event['paths'] = $paths;
     }
 
-    /** The dashboard card: Poisk's index state and the "Reindex now" button. */
+    /**
+     * The dashboard card: Poisk's index state and the "Reindex now" button. Grav fires this on every admin
+     * page; /healthz is asked only when the card is drawn. Shown until turned off in the admin's
+     * Configuration → Dashboard widgets (the admin shows a plugin's widget only when that list says so).
+     */
     public function onAdminDashboard(): void
     {
         $twig = $this->grav['twig'];
-        $twig->plugins_hooked_dashboard_widgets_top[] = ['template' => 'dashboard-poisk'];
-        $twig->twig_vars['poisk_state'] = $this->state();
-        $twig->twig_vars['poisk_url'] = $this->client()->base();
+        $twig->plugins_hooked_dashboard_widgets_top[] = ['name' => $this->translate('PLUGIN_POISK.CARD_TITLE'), 'template' => self::CARD];
+        $config = $this->grav['config'] ?? null;
+        if (is_object($config) && method_exists($config, 'get') && $config->get('plugins.admin.widgets_display.' . self::CARD) === null) {
+            $config->set('plugins.admin.widgets_display.' . self::CARD, true);
+        }
+        $twig->twig_vars['poisk_card'] = $this->card();
+        $twig->twig_vars['poisk_secret_set'] = (string) ($this->config()['secret'] ?? '') !== '';
     }
 
-    /** The "Reindex now" button: an admin task, checked with Grav's nonce. */
+    /** The "Reindex now" button: an admin task, checked with Grav's nonce and the editor's permissions. */
     public function onAdminTaskExecute(Event $event): bool
     {
         if (($event['method'] ?? '') !== 'taskPoiskReindex') {
             return false;
         }
+        $controller = $event['controller'] ?? null;
+        if (is_object($controller) && method_exists($controller, 'setRedirect')) {
+            $controller->setRedirect('/');  // back to the dashboard, where the button is
+        }
         $nonce = (string) ($_POST['admin-nonce'] ?? $_GET['admin-nonce'] ?? '');
         if (!Utils::verifyNonce($nonce, 'admin-form')) {
             $this->notice('PLUGIN_POISK.NONCE_INVALID', 'error');
+            return true;
+        }
+        $admin = $this->grav['admin'] ?? null;
+        if (is_object($admin) && method_exists($admin, 'authorize') && !$admin->authorize(self::REINDEX_PERMISSIONS)) {
+            $this->notice('PLUGIN_POISK.NOT_ALLOWED', 'error');
             return true;
         }
         $result = $this->client()->reindexAll('reindex-now');
@@ -211,25 +364,32 @@ class PoiskPlugin extends Plugin
         return true;
     }
 
-    /** A nightly reconciliation: Poisk looks at every page, in case a change was missed. */
+    /**
+     * A nightly reconciliation: Poisk looks at every page, in case a change was missed. The job names a
+     * static method (as Grav's own jobs do): Grav 2.0's job queue serializes jobs, and a plugin cannot be.
+     */
     public function onSchedulerInitialized(Event $event): void
     {
-        if (!($this->config()['nightly'] ?? true)) {
+        $config = $this->config();
+        if (!($config['nightly'] ?? true) || (string) ($config['secret'] ?? '') === '') {
             return;
         }
         $scheduler = $event['scheduler'];
-        $job = $scheduler->addFunction([$this, 'reconcile'], [], 'poisk-reconcile');
-        $job->at((string) ($this->config()['nightly_at'] ?? '30 3 * * *'));
+        $job = $scheduler->addFunction(self::class . '::nightly', [], 'poisk-reconcile');
+        $job->at((string) ($config['nightly_at'] ?? '30 3 * * *'));
         if (method_exists($job, 'backlink')) {
             $job->backlink('/plugins/poisk');
         }
     }
 
-    public function reconcile(): bool
+    public static function nightly(): bool
     {
-        $result = $this->client(10.0)->reindexAll('nightly');
-        if (!$result->ok()) {
-            $this->log('warning', 'Poisk nightly reconciliation failed: ' . $result->describe());
+        self::autoload();
+        $grav = Grav::instance();
+        $config = (array) $grav['config']->get('plugins.poisk', []);
+        $result = self::clientFor($config, 10.0)->reindexAll('nightly');
+        if (!$result->ok() && is_object($grav['log'] ?? null)) {
+            $grav['log']->warning('[poisk] Poisk nightly reconciliation failed: ' . $result->describe());
         }
 
         return $result->ok();
@@ -248,46 +408,64 @@ class PoiskPlugin extends Plugin
             return;
         }
         $embed = $this->embed();
-        $lang = $this->language();
-        $this->grav['twig']->twig_vars['poisk'] = [
-            'lang' => $lang,
+        $twig = $this->grav['twig'];
+        $twig->twig_vars['poisk'] = [
+            'lang' => $this->language(),
             'src' => $embed['src'] ?? null,
             'integrity' => $embed['integrity'] ?? null,
-            'placeholder' => $this->config()['placeholder'] ?? null,
+            'placeholder' => ($this->config()['placeholder'] ?? '') ?: null,
         ];
         if (isset($embed['src'])) {
+            // Outside Grav's JS pipeline: a pipeline would copy the script into a local file, dropping its
+            // integrity hash, and the widget finds Poisk from its own script's address.
             $this->grav['assets']->addJs($embed['src'], [
                 'loading' => 'defer',
                 'integrity' => $embed['integrity'] ?? null,
-                'crossorigin' => 'anonymous',
+                'crossorigin' => isset($embed['integrity']) ? 'anonymous' : null,
+                'pipeline' => false,
+                'timestamp' => false,
             ]);
+        }
+        if ($this->config()['inject'] ?? false) {
+            // The theme's search box (Grav's SimpleSearch partial, which most themes include) becomes Poisk's.
+            $twig->prependPath(__DIR__ . '/inject');
         }
     }
 
-    /** With "inject" on, the box goes where the theme's search form was, or at the start of the page's main. */
+    /**
+     * With "inject" on, HTML pages that still have no box get one: at the marker, else in place of a
+     * search form, else at the start of <main>. RSS, JSON and the like are left alone.
+     */
     public function onOutputGenerated(): void
     {
         $config = $this->config();
         if ($this->isAdmin() || !($config['inject'] ?? false) || !$this->wanted()) {
             return;
         }
+        $page = $this->grav['page'] ?? null;
+        $format = is_object($page) && method_exists($page, 'templateFormat') ? $page->templateFormat() : 'html';
         $output = (string) $this->grav->output;
-        $box = $this->grav['twig']->processTemplate('partials/poisk.html.twig', ['poisk' => $this->grav['twig']->twig_vars['poisk'] ?? ['lang' => $this->language()]]);
+        if ($format !== 'html' || str_contains($output, '<poisk-search')) {
+            return;
+        }
+        $twig = $this->grav['twig'];
+        $box = $twig->processTemplate('partials/poisk.html.twig', ['poisk' => $twig->twig_vars['poisk'] ?? ['lang' => $this->language()]]);
         $this->grav->output = self::inject($output, $box, (string) ($config['inject_marker'] ?? '<!-- poisk -->'));
     }
 
-    /** Put the box at the marker, else in place of a search form (id or class "search"), else after <main>. */
+    /** Put the box at the marker, else in place of a search form (id, class, name or role "search"), else after <main>. */
     public static function inject(string $html, string $box, string $marker = '<!-- poisk -->'): string
     {
+        $box = trim((string) preg_replace('/\{#.*?#\}/s', '', $box));
         if ($marker !== '' && str_contains($html, $marker)) {
             return str_replace($marker, $box, $html);
         }
-        $form = '#<form\b[^>]*\b(?:id|class)="[^"]*\bsearch[^"]*"[^>]*>.*?</form>#si';
+        $form = '#<form\b[^>]*\b(?:id|class|name|role)\s*=\s*["\'][^"\']*\bsearch\b[^"\']*["\'][^>]*>.*?</form>#si';
         if (preg_match($form, $html)) {
-            return (string) preg_replace($form, $box, $html, 1);
+            return (string) preg_replace_callback($form, static fn () => $box, $html, 1);
         }
         if (preg_match('#<main\b[^>]*>#i', $html)) {
-            return (string) preg_replace('#(<main\b[^>]*>)#i', '$1' . $box, $html, 1);
+            return (string) preg_replace_callback('#<main\b[^>]*>#i', static fn ($m) => $m[0] . $box, $html, 1);
         }
 
         return $html;
@@ -297,7 +475,7 @@ class PoiskPlugin extends Plugin
     private function wanted(): bool
     {
         $config = $this->config();
-        if (!($config['widget'] ?? true)) {
+        if (!($config['enabled'] ?? true) || !($config['widget'] ?? true)) {
             return false;
         }
         $languages = array_filter((array) ($config['languages'] ?? []));
@@ -329,28 +507,50 @@ class PoiskPlugin extends Plugin
         }
         $default = is_object($language) && method_exists($language, 'getDefault') ? $language->getDefault() : null;
 
-        return is_string($default) && $default !== '' ? $default : (string) ($this->config()['default_lang'] ?? 'kk');
+        return is_string($default) && $default !== '' ? $default : (string) (($this->config()['default_lang'] ?? '') ?: 'kk');
     }
 
-    /** The widget script's address and hash from Poisk, kept an hour (a minute after a failure). */
+    /**
+     * The widget script's address and hash from Poisk, kept an hour (a minute after a failure) in Grav's
+     * cache, or in a file of Grav's cache folder when Grav's cache is off: a page view does not call Poisk.
+     *
+     * @return array{src?: string, integrity?: string}
+     */
     public function embed(): array
     {
+        $config = $this->config();
+        $base = (string) ($config['url'] ?? '');
+        $public = trim((string) ($config['public_url'] ?? ''));
+        $key = 'poisk-embed-' . md5($base . '|' . $public);
         $cache = $this->grav['cache'] ?? null;
-        $key = 'poisk-embed-' . md5((string) ($this->config()['url'] ?? ''));
-        if (is_object($cache) && ($kept = $cache->fetch($key)) !== false && is_array($kept)) {
+        $gravCache = is_object($cache) && (!method_exists($cache, 'getEnabled') || $cache->getEnabled()) ? $cache : null;
+        $files = $gravCache === null ? $this->fileCache() : null;
+
+        if ($gravCache !== null && is_array($kept = $gravCache->fetch($key))) {
             return $kept;
         }
-        $result = $this->client(1.0)->embed();
-        $data = $result->ok() ? ($result->json() ?? []) : [];
-        $embed = isset($data['src'], $data['integrity']) ? ['src' => (string) $data['src'], 'integrity' => (string) $data['integrity']] : [];
-        if ($embed === [] && $result->status !== 200) {
+        if ($files !== null && ($kept = $files->get($key)) !== null) {
+            return $kept;
+        }
+        $client = $this->client(1.0);
+        $result = $client->embed();
+        $embed = Embed::resolve($result, $client->base(), $public);
+        if ($embed === []) {
             $this->log('warning', 'Poisk widget unavailable: ' . $result->describe());
         }
-        if (is_object($cache)) {
-            $cache->save($key, $embed, $embed === [] ? self::EMBED_RETRY : self::EMBED_TTL);
-        }
+        $ttl = $embed === [] ? self::EMBED_RETRY : self::EMBED_TTL;
+        $gravCache?->save($key, $embed, $ttl);
+        $files?->put($key, $embed, $ttl);
 
         return $embed;
+    }
+
+    private function fileCache(): ?FileCache
+    {
+        $locator = $this->grav['locator'] ?? null;
+        $dir = is_object($locator) ? $locator->findResource('cache://', true, true) : null;
+
+        return is_string($dir) && $dir !== '' ? new FileCache($dir . '/poisk') : null;
     }
 
     private function log(string $level, string $message): void
@@ -361,13 +561,18 @@ class PoiskPlugin extends Plugin
         }
     }
 
+    private function translate(string $key): string
+    {
+        $language = $this->grav['language'] ?? null;
+
+        return (string) (is_object($language) && method_exists($language, 'translate') ? $language->translate([$key]) : $key);
+    }
+
     private function notice(string $key, string $type): void
     {
         $messages = $this->grav['messages'] ?? null;
-        $language = $this->grav['language'] ?? null;
-        $text = is_object($language) && method_exists($language, 'translate') ? $language->translate([$key]) : $key;
         if (is_object($messages) && method_exists($messages, 'add')) {
-            $messages->add((string) $text, $type);
+            $messages->add($this->translate($key), $type);
         }
     }
 }

@@ -21,6 +21,12 @@ final class Client
         return rtrim($this->url, '/');
     }
 
+    /** Tell Poisk what this request changed: the routes, or every page when no route can say it. */
+    public function send(RouteCollector $changes, string $reason = 'pages-changed'): Result
+    {
+        return $changes->everything() ? $this->reindexAll($reason) : $this->pagesChanged($changes);
+    }
+
     /** Ask Poisk to read the named routes again (Grav 2.0 webhook shape, X-Grav-Signature). */
     public function pagesChanged(RouteCollector $changes): Result
     {

@@ -7,6 +7,9 @@ namespace Grav\Plugin\Poisk;
 /**
  * The page routes changed during one request, each once, whichever events named them
  * (a Grav 1.7 admin save fires onAdminAfterSave and, for Flex pages, onFlexObjectAfterSave too).
+ *
+ * A change no route can name (top-level pages reordered: their folders renamed under the pages
+ * folder itself) asks for every page to be looked at instead.
  */
 final class RouteCollector
 {
@@ -15,6 +18,7 @@ final class RouteCollector
     /** @var array<string, true> */
     private array $langs = [];
     private bool $deletedOnly = true;
+    private bool $everything = false;
 
     public function add(?string $route, ?string $lang = null, bool $deleted = false): void
     {
@@ -28,6 +32,18 @@ final class RouteCollector
             $this->langs[$lang] = true;
         }
         $this->deletedOnly = $this->deletedOnly && $deleted;
+    }
+
+    /** Every page is to be looked at (incrementally: Poisk reads only what changed). */
+    public function addEverything(): void
+    {
+        $this->everything = true;
+        $this->deletedOnly = false;
+    }
+
+    public function everything(): bool
+    {
+        return $this->everything;
     }
 
     /** @return list<string> */
@@ -49,7 +65,7 @@ final class RouteCollector
 
     public function isEmpty(): bool
     {
-        return $this->routes === [];
+        return $this->routes === [] && !$this->everything;
     }
 
     public function clear(): void
@@ -57,5 +73,6 @@ final class RouteCollector
         $this->routes = [];
         $this->langs = [];
         $this->deletedOnly = true;
+        $this->everything = false;
     }
 }

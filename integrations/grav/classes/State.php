@@ -5,7 +5,8 @@ declare(strict_types=1);
 namespace Grav\Plugin\Poisk;
 
 /**
- * What the admin card shows of Poisk's /healthz: reachable or not, pages, last update, errors.
+ * What the admin card shows of Poisk's /healthz: reachable or not, pages, last update, the indexer's
+ * last run, errors.
  */
 final class State
 {
@@ -18,6 +19,8 @@ final class State
         public readonly ?int $pages = null,
         public readonly ?string $updated = null,
         public readonly array $errors = [],
+        public readonly ?string $summary = null,
+        public readonly bool $running = false,
     ) {
     }
 
@@ -34,8 +37,12 @@ final class State
                 $errors[] = $error;
             }
         }
+        if ($errors === [] && !$result->ok()) {
+            $errors[] = $result->describe();  // e.g. a proxy's 502 in front of Poisk
+        }
         $pages = $data['documents'] ?? null;
         $updated = $data['updated_at'] ?? null;
+        $summary = $indexer['last_summary'] ?? null;
 
         return new self(
             true,
@@ -43,6 +50,8 @@ final class State
             is_numeric($pages) ? (int) $pages : null,
             is_scalar($updated) ? (string) $updated : null,
             $errors,
+            is_string($summary) && $summary !== '' ? $summary : null,
+            (bool) ($indexer['running'] ?? false) || (bool) ($indexer['pending'] ?? false),
         );
     }
 }

@@ -55,7 +55,7 @@ final class GpmChecklistTest extends TestCase
             $this->assertSame($keys, array_keys($languages[$lang]['PLUGIN_POISK']), $lang);
         }
         $used = [];
-        foreach (['blueprints.yaml', 'poisk.php', 'admin/templates/dashboard-poisk.html.twig'] as $file) {
+        foreach (['blueprints.yaml', 'poisk.php', 'admin/templates/partials/dashboard-poisk.html.twig'] as $file) {
             preg_match_all('/PLUGIN_POISK\.([A-Z_]+)/', (string) file_get_contents(self::DIR . "/{$file}"), $m);
             $used = array_merge($used, $m[1]);
         }

@@ -9,6 +9,7 @@ use Grav\Plugin\PoiskPlugin;
 use PHPUnit\Framework\TestCase;
 use Poisk\Tests\Stubs\Assets;
 use Poisk\Tests\Stubs\Cache;
+use Poisk\Tests\Stubs\Config;
 use Poisk\Tests\Stubs\Language;
 use Poisk\Tests\Stubs\Log;
 use Poisk\Tests\Stubs\Messages;
@@ -32,6 +33,7 @@ abstract class PluginCase extends TestCase
         $twig = new Twig();
         $this->grav['twig'] = $twig;
         $defaults = (array) yaml_parse_file(dirname(__DIR__) . '/poisk.yaml');
+        $this->grav['config'] = new Config(['plugins' => ['poisk' => array_merge($defaults, $config)]]);
         $plugin = new PoiskPlugin('poisk', $this->grav, ['plugins.poisk' => array_merge($defaults, $config)]);
         $plugin->onTwigTemplatePaths();
 

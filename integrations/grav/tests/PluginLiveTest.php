@@ -5,6 +5,8 @@ declare(strict_types=1);
 namespace Poisk\Tests;
 
 use Grav\Common\Utils;
+use Poisk\Tests\Stubs\Admin;
+use Poisk\Tests\Stubs\Controller;
 use Poisk\Tests\Stubs\Page;
 use Poisk\Tests\Stubs\Scheduler;
 use Poisk\Tests\Stubs\User;
@@ -128,7 +130,7 @@ final class PluginLiveTest extends PluginCase
         $plugin = $this->live();
         $plugin->onTwigSiteVariables();
         $embed = json_decode((string) file_get_contents(self::$poisk->base . '/embed?format=json'), true);
-        $this->assertSame([[$embed['src'], ['loading' => 'defer', 'integrity' => $embed['integrity'], 'crossorigin' => 'anonymous']]], $this->grav['assets']->js);
+        $this->assertSame([[$embed['src'], ['loading' => 'defer', 'integrity' => $embed['integrity'], 'crossorigin' => 'anonymous', 'pipeline' => false, 'timestamp' => false]]], $this->grav['assets']->js);
         $this->assertMatchesRegularExpression('/^sha384-/', $embed['integrity']);
         $html = $this->grav['twig']->processTemplate('partials/poisk.html.twig');
         $this->assertSame('<poisk-search lang="ru"></poisk-search>', trim(preg_replace('/\{#.*?#\}/s', '', $html)));
@@ -146,7 +148,8 @@ final class PluginLiveTest extends PluginCase
     public function testTheCardShowsTheIndexAndReindexNowNeedsTheNonce(): void
     {
         $plugin = $this->live();
-        $state = $plugin->state();
+        $this->grav['admin'] = new Admin(['admin.pages']);
+        $state = $plugin->card()->state();
         $this->assertTrue($state->reachable);
         $this->assertGreaterThan(100, $state->pages);
         $this->assertNotNull($state->updated);
@@ -160,6 +163,13 @@ final class PluginLiveTest extends PluginCase
         $this->grav['messages']->added = [];
         $this->assertTrue($plugin->onAdminTaskExecute(new Event(['method' => 'taskPoiskReindex'])));
         $this->assertSame([['info', 'PLUGIN_POISK.REINDEX_STARTED']], $this->grav['messages']->added);
+
+        $this->grav['admin'] = new Admin(['admin.login']);  // an editor who may log in, not reindex
+        $this->grav['messages']->added = [];
+        $controller = new Controller();
+        $this->assertTrue($plugin->onAdminTaskExecute(new Event(['method' => 'taskPoiskReindex', 'controller' => $controller])));
+        $this->assertSame([['error', 'PLUGIN_POISK.NOT_ALLOWED']], $this->grav['messages']->added);
+        $this->assertSame('/', $controller->redirect, 'back to the dashboard, where the button is');
         $this->assertFalse($plugin->onAdminTaskExecute(new Event(['method' => 'taskSomethingElse'])));
         unset($_POST['admin-nonce']);
     }
@@ -172,6 +182,51 @@ final class PluginLiveTest extends PluginCase
         $this->assertCount(1, $scheduler->jobs);
         $this->assertSame('poisk-reconcile', $scheduler->jobs[0]->id);
         $this->assertSame('30 3 * * *', $scheduler->jobs[0]->at);
+        $this->assertIsString($scheduler->jobs[0]->fn, "Grav 2.0 serializes jobs: a static method's name, not the plugin");
+        $this->assertSame(serialize($scheduler->jobs[0]->fn), serialize(unserialize(serialize($scheduler->jobs[0]->fn))));
         $this->assertTrue(call_user_func($scheduler->jobs[0]->fn));
+        $this->assertSame([], $this->log->lines);
+
+        $unsigned = $this->live(['secret' => '']);
+        $scheduler = new Scheduler();
+        $unsigned->onSchedulerInitialized(new Event(['scheduler' => $scheduler]));
+        $this->assertSame([], $scheduler->jobs, 'no secret: Poisk would refuse the call');
+    }
+
+    public function testAnAdminSaveEndingInARedirectAndExitStillReachesPoisk(): void
+    {
+        $this->append('03.about/default.ru.md', 'Ещё одно слово: ламантин.');
+        $this->assertSame(0, self::$poisk->total('ламантин'));
+        $started = microtime(true);
+        $command = [PHP_BINARY, __DIR__ . '/exit_after_save.php', self::$poisk->base, PoiskServer::SECRET, '/about', 'ru'];
+        $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+        $out = stream_get_contents($pipes[1]);
+        $err = stream_get_contents($pipes[2]);
+        $code = proc_close($process);
+        $this->assertSame(0, $code, $err);
+        $this->assertSame("redirected\n", $out);
+        $this->assertSame('', $err, 'nothing logged: the call succeeded');
+        $took = self::$poisk->waitFor(fn () => self::$poisk->total('ламантина') === 1, 5) + (microtime(true) - $started);
+        $this->assertLessThan(3.0, $took);
+    }
+
+    public function testReorderingChildrenLooksAgainAtTheirParentsFolder(): void
+    {
+        $plugin = $this->live();
+        $news = self::$poisk->site . '/user/pages/02.news';
+        $old = glob($news . '/*.2020-10-01-flu-season-2020')[0] ?? null;
+        if ($old === null) {  // deleted by the deletion test
+            $old = glob($news . '/[0-9]*.*', GLOB_ONLYDIR)[0];
+        }
+        $new = $news . '/99.' . preg_replace('/^\d+\./', '', basename($old));
+        rename($old, $new);  // a new order prefix: the route stays, the folder does not
+        file_put_contents(glob($new . '/*.ru.md')[0], "\nПереставлено: окапи.\n", FILE_APPEND);
+        $plugin->onApiPagesReordered(new Event(['parent' => new Page('/news', 'ru')]));
+        $this->assertSame(['/news'], $plugin->changes()->routes());
+        $plugin->onShutdown();
+        self::$poisk->waitFor(fn () => self::$poisk->total('окапи') === 1, 5);
+        $hit = self::$poisk->search('окапи')['results'][0] ?? [];
+        $this->assertStringContainsString('99.', (string) ($hit['path'] ?? json_encode($hit)));
+        $this->assertSame([], $this->log->lines);
     }
 }

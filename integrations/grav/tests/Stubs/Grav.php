@@ -129,8 +129,29 @@ namespace Poisk\Tests\Stubs {
 
     class Page
     {
-        public function __construct(private string $route, private ?string $lang = null, private ?Page $original = null)
+        public function __construct(
+            private string $route,
+            private ?string $lang = null,
+            private ?Page $original = null,
+            private ?string $path = null,
+            private ?Page $parent = null,
+            private bool $root = false,
+        ) {
+        }
+
+        public function path(): ?string
         {
+            return $this->path;
+        }
+
+        public function parent(): ?Page
+        {
+            return $this->parent;
+        }
+
+        public function root(): bool
+        {
+            return $this->root;
         }
 
         public function route(): string
@@ -151,6 +172,63 @@ namespace Poisk\Tests\Stubs {
         public function getOriginal(): ?Page
         {
             return $this->original;
+        }
+    }
+
+    /** Grav's configuration: dotted keys over nested arrays. */
+    class Config
+    {
+        public function __construct(public array $items = [])
+        {
+        }
+
+        public function get(string $key, mixed $default = null): mixed
+        {
+            $value = $this->items;
+            foreach (explode('.', $key) as $part) {
+                if (!is_array($value) || !array_key_exists($part, $value)) {
+                    return $default;
+                }
+                $value = $value[$part];
+            }
+
+            return $value;
+        }
+
+        public function set(string $key, mixed $value): void
+        {
+            $node = &$this->items;
+            foreach (explode('.', $key) as $part) {
+                if (!isset($node[$part]) || !is_array($node[$part])) {
+                    $node[$part] = [];
+                }
+                $node = &$node[$part];
+            }
+            $node = $value;
+        }
+    }
+
+    /** The admin plugin's service: the editor's permissions. */
+    class Admin
+    {
+        public function __construct(public array $permissions = [])
+        {
+        }
+
+        public function authorize(array $actions): bool
+        {
+            return array_intersect($actions, $this->permissions) !== [];
+        }
+    }
+
+    /** The admin controller running a task: where it sends the editor afterwards. */
+    class Controller
+    {
+        public ?string $redirect = null;
+
+        public function setRedirect(string $path): void
+        {
+            $this->redirect = $path;
         }
     }
 
@@ -226,6 +304,11 @@ namespace Poisk\Tests\Stubs {
         public array $twig_vars = [];
         public array $twig_paths = [];
         public array $plugins_hooked_dashboard_widgets_top = [];
+
+        public function prependPath(string $path): void
+        {
+            array_unshift($this->twig_paths, $path);
+        }
 
         public function processTemplate(string $template, array $vars = []): string
         {
