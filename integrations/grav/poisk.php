@@ -156,8 +156,7 @@ class PoiskPlugin extends Plugin
         $lang = is_string($event['lang'] ?? null) ? $event['lang'] : null;
         foreach (['old_route', 'new_route', 'route'] as $key) {
             if (is_string($event[$key] ?? null)) {
-                $this->changes->add($event[$key], $lang);
-                $this->atExit();
+                $this->add($event[$key], $lang);
             }
         }
         $this->collect($event['page'] ?? null);
@@ -167,8 +166,7 @@ class PoiskPlugin extends Plugin
     {
         $lang = is_string($event['lang'] ?? null) ? $event['lang'] : null;
         if (is_string($event['route'] ?? null)) {
-            $this->changes->add($event['route'], $lang, true);
-            $this->atExit();
+            $this->add($event['route'], $lang, true);
         }
         $this->collect($event['page'] ?? null, true);
     }
@@ -186,16 +184,14 @@ class PoiskPlugin extends Plugin
             if (!is_array($op)) {
                 continue;
             }
-            $this->changes->add(is_string($op['route'] ?? null) ? $op['route'] : null);
+            $this->add(is_string($op['route'] ?? null) ? $op['route'] : null);
             foreach (['currentParentRoute', 'newParentRoute'] as $key) {
                 $parent = is_string($op[$key] ?? null) ? $op[$key] : null;
                 if ($parent === null) {
                     continue;
                 }
-                // In this event '/' is the pages folder itself, not the home page.
-                trim($parent, '/') === '' ? $this->changes->addEverything() : $this->changes->add($parent);
+                $this->add($parent, null, false, true);  // here '/' is the pages folder itself
             }
-            $this->atExit();
         }
     }
 
@@ -205,8 +201,7 @@ class PoiskPlugin extends Plugin
             return; // a user, the configuration, a file: not a page
         }
         $lang = method_exists($page, 'language') ? $page->language() : null;
-        $this->changes->add((string) $page->route(), is_string($lang) ? $lang : null, $deleted);
-        $this->atExit();
+        $this->add((string) $page->route(), is_string($lang) ? $lang : null, $deleted);
     }
 
     private function original(mixed $page): void
@@ -233,12 +228,8 @@ class PoiskPlugin extends Plugin
         if (!is_object($parent) || !method_exists($parent, 'route')) {
             return;
         }
-        if ((method_exists($parent, 'root') && $parent->root()) || trim((string) $parent->route(), '/') === '') {
-            $this->changes->addEverything();  // Poisk reads "/" as the home page, not the pages folder
-        } else {
-            $this->changes->add((string) $parent->route());
-        }
-        $this->atExit();
+        $root = method_exists($parent, 'root') && $parent->root();
+        $this->add($root ? '/' : (string) $parent->route(), null, false, true);
     }
 
     private static function isPage(mixed $page): bool
@@ -247,10 +238,19 @@ class PoiskPlugin extends Plugin
             && (method_exists($page, 'isPage') || method_exists($page, 'isDir'));
     }
 
-    /** With the first change, a PHP shutdown function: the road when Grav exits without onShutdown. */
-    private function atExit(): void
+    /**
+     * Collect a route; with the first change, a PHP shutdown function (the road when Grav exits without
+     * onShutdown). A parent route of '/' is the pages folder itself (Poisk reads "/" as the home page):
+     * every page is looked at.
+     */
+    private function add(?string $route, ?string $lang = null, bool $deleted = false, bool $parent = false): void
     {
-        if (!$this->atExit) {
+        if ($parent && $route !== null && trim($route, '/') === '') {
+            $this->changes->addEverything();
+        } else {
+            $this->changes->add($route, $lang, $deleted);
+        }
+        if (!$this->atExit && !$this->changes->isEmpty()) {
             $this->atExit = true;
             register_shutdown_function([$this, 'onPhpShutdown']);
         }

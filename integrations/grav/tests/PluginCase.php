@@ -33,8 +33,9 @@ abstract class PluginCase extends TestCase
         $twig = new Twig();
         $this->grav['twig'] = $twig;
         $defaults = (array) yaml_parse_file(dirname(__DIR__) . '/poisk.yaml');
-        $this->grav['config'] = new Config(['plugins' => ['poisk' => array_merge($defaults, $config)]]);
-        $plugin = new PoiskPlugin('poisk', $this->grav, ['plugins.poisk' => array_merge($defaults, $config)]);
+        $config = array_merge($defaults, $config);
+        $this->grav['config'] = new Config(['plugins' => ['poisk' => $config]]);
+        $plugin = new PoiskPlugin('poisk', $this->grav, ['plugins.poisk' => $config]);
         $plugin->onTwigTemplatePaths();
 
         return $plugin;
