@@ -117,7 +117,7 @@ def _start_indexing(config: dict, watch: bool):
 def cmd_serve(args, config) -> int:
     """Serve the search page and API (waitress, or gunicorn processes), keeping the index up to date (--watch: within seconds)."""
     from web import server
-    from web.app import create_app
+    from web.app import create_app, engine
 
     workers = config["WORKERS"]
     if workers < 1:
@@ -152,6 +152,7 @@ def cmd_serve(args, config) -> int:
         return 0
     reindexer, watcher = _start_indexing(config, args.watch)
     app = create_app({**config, "REINDEXER": reindexer})
+    engine(app).warm()
     print(f"Poisk is serving {config['CONTENT']} on {url}{watching}", file=sys.stderr)
     try:
         server.serve_waitress(app, config)

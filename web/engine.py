@@ -1,11 +1,14 @@
 """The app's handle on the index: opened once, kept open, reopened after it was missing."""
 
+import logging
 import threading
 import time
 
 from search import store
 from search.errors import IndexUnavailable
-from search.service import SearchService
+from search.service import SearchRequest, SearchService
+
+log = logging.getLogger(__name__)
 
 
 class Engine:
@@ -69,3 +72,17 @@ class Engine:
                     self._error = exc
                     raise
         return self._service
+
+    def warm(self) -> None:
+        """Open the index and answer one search now, so that no visitor's search waits for the opening.
+
+        A server process calls this before it takes requests: the first search of a process opens
+        the index, reads its columns and the editors' lists and loads the analysis data (about a
+        second on the sample site). Without an index yet, the first search tries again as before.
+        """
+        try:
+            self.service().search(SearchRequest(q="poisk"))
+        except IndexUnavailable:
+            pass
+        except Exception as exc:  # the same fault answers the first request in the JSON error shape
+            log.warning("could not open the index ahead of the first search: %s", exc)

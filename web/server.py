@@ -235,9 +235,11 @@ def serve_gunicorn(config: dict) -> None:
 
         def load(self):
             # Each worker builds its own app after the fork: no threads or open files are shared.
-            from web.app import create_app
+            from web.app import create_app, engine
 
-            return create_app({**config, "REINDEXER": None})
+            app = create_app({**config, "REINDEXER": None})
+            engine(app).warm()  # before this worker takes its first request
+            return app
 
     application = Application()
     check_can_listen(application.cfg.address)  # gunicorn would log a retry a second, then exit

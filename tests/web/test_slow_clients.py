@@ -100,7 +100,7 @@ def test_slow_clients_do_not_stall_other_visitors(site_and_index, args):
     site, index = site_and_index
     with LiveServer(site, index, *args) as server:
         server.wait_ready()
-        # Warm up: a process's first search loads the index (several, so that each worker gets one).
+        # The service answers before the slow clients come (each process opened the index before it listened).
         assert all(timed_search(server.port) < 5 for _ in range(6))
 
         slow = SlowClients(server.port, SLOW_CLIENTS)

@@ -1,6 +1,7 @@
 """`poisk serve --workers 2`: gunicorn processes answer, the indexing runs in a process of its own,
 edits become searchable in every worker, and stopping the service stops all of it."""
 
+import json
 import os
 import shutil
 import signal
@@ -64,3 +65,17 @@ def test_two_workers_answer_follow_edits_and_stop_together(site, tmp_path):
         while any(alive(p) for p in processes) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not any(alive(p) for p in processes)
+
+
+@pytest.mark.parametrize("args", [pytest.param((), id="waitress"), pytest.param(("--workers", "2"), id="workers")])
+def test_no_visitor_waits_for_a_process_to_open_the_index(site, tmp_path, args):
+    # Each server process opens the index and answers a search before it takes requests: the
+    # first searches every process answers take as long as any later one (opening takes ~1 s).
+    with LiveServer(site, tmp_path / "index", *args) as server:
+        server.wait_ready()
+        for word in ["вакцинация", "донор", "hematology", "клиника", "орталығы", "blood", "анализ", "қан"]:
+            assert server.get("/api/search", q=word)[0] == 200
+        lines = [json.loads(line) for line in server.log.read_text().splitlines() if line.startswith("{")]
+        took = [line["ms"] for line in lines if line.get("endpoint") == "/api/search"]
+        assert len(took) == 8
+        assert max(took) < 400, f"server-side ms of the first searches: {took}"
