@@ -15,6 +15,7 @@ Whoosh distribution reads and updates them.
 import gc
 import multiprocessing
 import os
+import pickle
 import queue
 import traceback
 from array import array
@@ -24,7 +25,9 @@ from dataclasses import dataclass, field
 from itertools import accumulate, islice
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from search import hot
@@ -41,6 +44,13 @@ PROCESS_MB = 1400
 # zlib level of the posting blocks: reading them costs the same at any level; level 1 writes them
 # faster than Whoosh's 3 for 1-2 % more bytes.
 ZLIB_LEVEL = 1
+
+# Terms with at most this many postings in a segment are kept inside their entry in the terms
+# file ("inlined": Whoosh's W3 codec reads such entries, though its writer never makes them) instead
+# of in a block of their own in the postings file. At a news archive's vocabulary two terms in
+# three are in one page or two: a block of their own took 80-100 bytes beside the 12 bytes that
+# point to it, a third of the postings file.
+INLINE_POSTINGS = 8
 
 # Rough bytes of a new term beyond its postings (its dict entry and key), of a posting beside its
 # value (term number, weight, end of value) and of a document in a field.
@@ -279,6 +289,9 @@ def _write_postings(writer) -> None:
             fw.start_field(fieldname, fieldobj)
             positional = plain_positions(fieldobj.format)
             for tbytes, docs, weights, values in pool.fields[fieldname].by_term():
+                if len(docs) <= INLINE_POSTINGS:
+                    _add_inlined(fw, tbytes, docs, weights, values, list(map(dfl.__getitem__, docs)))
+                    continue
                 fw.start_term(tbytes)
                 _add_blocks(fw._postwriter, docs, weights, values, list(map(dfl.__getitem__, docs)))
                 fw.finish_term()
@@ -299,6 +312,37 @@ def _write_postings(writer) -> None:
     segment = writer.newsegment
     hot.write(os.path.join(writer.storage.folder, segment.make_filename(hot.EXTENSION)), common)
     pool.cleanup()
+
+
+def _add_inlined(fieldwriter, tbytes: bytes, docs: list, weights: list, values: list, lengths: list) -> None:
+    """Add a term with few postings to the terms file with its postings inside its entry.
+
+    The entry is what ``W3TermInfo.to_bytes`` makes of an inlined term (its statistics, then the
+    pickled ids, weights and values that ``from_bytes`` unpickles) but pickled with protocol 4,
+    which keeps bytes as bytes (protocol 2 spells each value out as a call to ``codecs.encode``).
+    """
+    postwriter = fieldwriter._postwriter
+    terminfo = W3TermInfo()
+    postwriter.start_postings(fieldwriter._format, terminfo)
+    _add_blocks(postwriter, docs, weights, values, lengths)  # one block, left in the buffer
+    terminfo.add_block(postwriter)
+    postwriter._terminfo = None
+    postwriter._new_block()
+    # A format without values reads as None for each posting, as the codec's blocks give them;
+    # weights that are all 1 (most terms this rare) are left out: the reader's matcher then gives 1.0.
+    kept = (None,) * len(docs) if fieldwriter._format.fixed_value_size() == 0 else tuple(values)
+    inlined = (tuple(docs), None if all(w == 1.0 for w in weights) else tuple(weights), kept)
+    entry = terminfo._struct.pack(
+        True,
+        terminfo._weight,
+        terminfo._df,
+        0 if terminfo._minlength is None else length_to_byte(terminfo._minlength),
+        length_to_byte(terminfo._maxlength),
+        terminfo._maxweight,
+        docs[0],
+        docs[-1],
+    ) + pickle.dumps(inlined, 4)
+    fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, entry)
 
 
 def _add_blocks(writer, docs: list, weights: list, values: list, lengths: list) -> None:

@@ -7,7 +7,7 @@ from search.analysis.indexing import IndexingExistence, IndexingFrequency, Index
 
 # Bump when the schema or any analyser changes what is indexed: the indexer then
 # rebuilds from content instead of mixing old and new keys.
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 
 CODE_FIELD = "code"
 CROSS_FIELD = "cross"
@@ -75,9 +75,11 @@ def build_schema() -> fields.Schema:
         # are answered as one hit that lists its other addresses.
         same_text=_unindexed(fields.ID(stored=True, sortable=True)),
         lang=fields.ID(stored=True, sortable=True),
-        url=fields.STORED(),
+        # Columns too: the links to a hit's translations and copies, and the titles of the pages a
+        # query may name (search.navigation), are read from them.
+        url=_unindexed(fields.ID(stored=True, sortable=True)),
         # What a result shows.
-        title=fields.STORED(),
+        title=_unindexed(fields.ID(stored=True, sortable=True)),
         summary=fields.STORED(),
         body=fields.STORED(),
         date_iso=fields.STORED(),

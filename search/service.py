@@ -502,7 +502,9 @@ class SearchService:
                 relaxed.missing.pop(doc, None)
         # A page whose title is what the visitor typed comes first, even if it lacks a generic word.
         named = (
-            self._named(parts, searcher, filters, budget, lexicon.generic) if parts is not None and not by_date else []
+            self._named(parts, searcher, columns, filters, budget, lexicon.generic)
+            if parts is not None and not by_date
+            else []
         )
         named_set = set(named)
         missing = dict(relaxed.missing) if relaxed else {}
@@ -680,7 +682,7 @@ class SearchService:
         site = self._site_name()
         return all(relax.is_generic_in(c.text, generic) or site.holds(c.text) for c in part.clauses)
 
-    def _named(self, parts, searcher, filters, budget, generic: frozenset) -> list[int]:
+    def _named(self, parts, searcher, columns: DocTable, filters, budget, generic: frozenset) -> list[int]:
         """Return the pages whose titles are what the query says (see :mod:`search.navigation`)."""
         texts = [p.words for p in parts.parts]
         telling = [p for p in parts.parts if not self._weak(p, generic)] or parts.parts
@@ -695,9 +697,9 @@ class SearchService:
             return []
         telling_texts = [c.text for p in telling for c in p.clauses]
         named = []
+        langs = columns.columns["lang"]
         for doc in sorted(candidates):
-            fields_of = searcher.stored_fields(doc)
-            if navigation.names(fields_of.get("title", ""), fields_of["lang"], texts, telling_texts):
+            if navigation.names(columns.value("title", doc), langs[doc], texts, telling_texts):
                 named.append(doc)
         return named
 
@@ -796,11 +798,10 @@ class SearchService:
         for other in columns.in_folder(docnum):
             other_lang = langs[other]
             if other != docnum and other_lang != lang and other_lang not in translations and other in visible_now:
-                translations[other_lang] = searcher.stored_fields(other)["url"]
+                translations[other_lang] = columns.value("url", other)
         for other in columns.copies(docnum):
             if other != docnum and other in visible:
-                fields = searcher.stored_fields(other)
-                duplicates.append({"path": fields["path"], "url": fields["url"]})
+                duplicates.append({"path": columns.value("path", other), "url": columns.value("url", other)})
         text = snippet(hit.get("body", ""), lang, terms, hit.get("summary", ""), marks[1] if marks else None)
         return Hit(
             path=hit["path"],

@@ -138,6 +138,40 @@ def test_a_bulk_build_writes_what_whooshs_own_writer_writes(tmp_path, corpus_doc
     assert _block_statistics(ix) == _block_statistics(plain)
 
 
+def test_rare_terms_are_kept_in_their_term_entries_and_read_and_merged_as_whoosh_has_them(
+    tmp_path, corpus_docs, monkeypatch
+):
+    plain = _whoosh_index(tmp_path, corpus_docs)
+    with monkeypatch.context() as patched:
+        patched.setattr(bulk, "INLINE_POSTINGS", 0)
+        (tmp_path / "blocks").mkdir()
+        _bulk_index(tmp_path / "blocks", corpus_docs)  # every term in blocks of its own
+    ix, _ = _bulk_index(tmp_path, corpus_docs)
+    with ix.reader() as r:
+        infos = {term: r.term_info(*term) for term in r.all_terms()}
+    rare = [t for t, info in infos.items() if info.doc_frequency() <= bulk.INLINE_POSTINGS]
+    assert len(rare) > len(infos) / 2  # most of a real archive's words are in a page or a few
+    assert all(infos[t].is_inlined() for t in rare)
+    assert not any(info.is_inlined() for t, info in infos.items() if t not in rare)
+
+    # Their blocks are gone from the postings file, and the index is smaller for it.
+    def size(folder, pattern="*"):
+        return sum(f.stat().st_size for f in (tmp_path / folder).glob(pattern))
+
+    assert size("bulk", "*.pst") < 0.75 * size("blocks/bulk", "*.pst")
+    assert size("bulk") < 0.9 * size("blocks/bulk")
+    # Whoosh's own writer takes such a segment in (an incremental update merging it) unchanged.
+    expected = _contents(ix)
+    with ix.writer() as writer:
+        writer.add_document(path="new.ru.md", lang="ru", body_ru="Совсем новое слово зюзюка.")
+    writer = ix.writer()
+    writer.delete_by_term("path", "new.ru.md")
+    writer.commit(optimize=True)
+    merged = windex.open_dir(str(tmp_path / "bulk"))
+    assert len(merged._segments()) == 1
+    assert _contents(merged)["postings"] == expected["postings"] == _contents(plain)["postings"]
+
+
 def test_a_build_over_its_memory_budget_writes_more_segments_with_the_same_postings(tmp_path, corpus_docs):
     expected = _contents(_whoosh_index(tmp_path, corpus_docs))
     ix, outcome = _bulk_index(tmp_path, corpus_docs, segment_mb=1)
