@@ -74,8 +74,9 @@ def test_damage_that_appears_while_serving_is_rebuilt(site, index):
         server.wait_ready()
         before = server.total("клиника")
         truncate(segment(index))
-        # Searches that read the damaged postings are answered 503 (never 500), and /healthz says why.
-        statuses = {server.get("/api/search", q=q)[0] for q in ("клиника", "донор", "vaccination", "прививка")}
+        # Searches that read the damaged postings are answered 503 (never 500), and /healthz says why. (Common
+        # words: the postings of a word in a few pages are kept in the terms file, not in the postings file.)
+        statuses = {server.get("/api/search", q=q)[0] for q in ("центр", "пациент", "center", "орталығы")}
         assert statuses <= {200, 503} and 503 in statuses, statuses
         status, body = server.get("/healthz")
         assert status == 503 and body["status"] in ("degraded", "rebuilding", "unavailable"), body

@@ -18,7 +18,8 @@ def test_damaged_index_is_rebuilt_while_healthz_says_so(tmp_path):
     root = tmp_path / "index"
     reindex(Site.load(site), root)
     segment = max(
-        (p for p in store.current(root).iterdir() if p.name.startswith("MAIN_")), key=lambda p: p.stat().st_size
+        (p for p in store.current(root).iterdir() if p.name.startswith("MAIN_") and p.name.endswith(".pst")),
+        key=lambda p: p.stat().st_size,
     )  # the postings
     segment.write_bytes(segment.read_bytes()[:2000])  # truncated
 
