@@ -27,7 +27,6 @@ from itertools import accumulate, islice
 import numpy as np
 from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
 from whoosh.system import pack_ushort
-from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from search import hot
@@ -47,9 +46,9 @@ ZLIB_LEVEL = 1
 
 # Terms with at most this many postings in a segment are kept inside their entry in the terms
 # file ("inlined": Whoosh's W3 codec reads such entries, though its writer never makes them) instead
-# of in a block of their own in the postings file. At a news archive's vocabulary two terms in
-# three are in one page or two: a block of their own took 80-100 bytes beside the 12 bytes that
-# point to it, a third of the postings file.
+# of in a block of their own in the postings file. At a news archive's vocabulary seven terms in
+# ten are in one page of their segment: a block of their own took 80-100 bytes beside the 12 bytes
+# that point to it, two fifths of the postings file.
 INLINE_POSTINGS = 8
 
 # Rough bytes of a new term beyond its postings (its dict entry and key), of a posting beside its
@@ -332,16 +331,8 @@ def _add_inlined(fieldwriter, tbytes: bytes, docs: list, weights: list, values: 
     # weights that are all 1 (most terms this rare) are left out: the reader's matcher then gives 1.0.
     kept = (None,) * len(docs) if fieldwriter._format.fixed_value_size() == 0 else tuple(values)
     inlined = (tuple(docs), None if all(w == 1.0 for w in weights) else tuple(weights), kept)
-    entry = terminfo._struct.pack(
-        True,
-        terminfo._weight,
-        terminfo._df,
-        0 if terminfo._minlength is None else length_to_byte(terminfo._minlength),
-        length_to_byte(terminfo._maxlength),
-        terminfo._maxweight,
-        docs[0],
-        docs[-1],
-    ) + pickle.dumps(inlined, 4)
+    terminfo._inlined = ()  # the codec's own header for an inlined entry (its pickle of () is cut off)
+    entry = terminfo.to_bytes()[: terminfo._struct.size] + pickle.dumps(inlined, 4)
     fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, entry)
 
 
