@@ -211,3 +211,13 @@ def test_pathological_markdown_is_read_within_budget(grav, body):
     started = time.monotonic()
     body_and_summary(body)
     assert time.monotonic() - started < 2.0
+
+
+def test_many_stray_brackets_leave_the_text_and_its_links_as_written(grav):
+    from indexer.text import body_and_summary
+
+    stray = "[" * 500
+    body, _ = body_and_summary(
+        f"See [the report](/report) and ![chart](/c.png) {stray} [open\n\nnext [end](/e) [a [b](/b)"
+    )
+    assert body == f"See the report and chart {stray} [open\nnext end [a b"
