@@ -13,10 +13,12 @@ Whoosh distribution reads and updates them.
 """
 
 import gc
+import io
 import multiprocessing
 import os
 import pickle
 import queue
+import threading
 import traceback
 from array import array
 from bisect import bisect_right
@@ -30,6 +32,7 @@ from whoosh.system import pack_ushort
 from whoosh.writing import SegmentWriter
 
 from search import hot
+from search.analysis import memory
 from search.postings import decode_positions, plain_positions
 
 # A process starts a new segment when its postings take about this much memory,
@@ -242,6 +245,8 @@ class SegmentBuilder:
         writer, self.writer = self.writer, None
         if writer is None:
             return
+        # The analysis memories are refilled by the next documents, if any: their room goes to the sorting.
+        memory.forget_all()
         try:
             _write_postings(writer)
             writer._close_segment()
@@ -317,7 +322,7 @@ def _add_inlined(fieldwriter, tbytes: bytes, docs: list, weights: list, values: 
     """Add a term with few postings to the terms file with its postings inside its entry.
 
     The entry is what ``W3TermInfo.to_bytes`` makes of an inlined term (its statistics, then the
-    pickled ids, weights and values that ``from_bytes`` unpickles) but pickled with protocol 4,
+    pickled ids, weights and values that ``from_bytes`` unpickles) but pickled with protocol 3,
     which keeps bytes as bytes (protocol 2 spells each value out as a call to ``codecs.encode``).
     """
     postwriter = fieldwriter._postwriter
@@ -332,8 +337,27 @@ def _add_inlined(fieldwriter, tbytes: bytes, docs: list, weights: list, values: 
     kept = (None,) * len(docs) if fieldwriter._format.fixed_value_size() == 0 else tuple(values)
     inlined = (tuple(docs), None if all(w == 1.0 for w in weights) else tuple(weights), kept)
     terminfo._inlined = ()  # the codec's own header for an inlined entry (its pickle of () is cut off)
-    entry = terminfo.to_bytes()[: terminfo._struct.size] + pickle.dumps(inlined, 4)
+    entry = terminfo.to_bytes()[: terminfo._struct.size] + _compact_pickle(inlined)
     fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, entry)
+
+
+_picklers = threading.local()
+
+
+def _compact_pickle(value) -> bytes:
+    """Pickle ``value`` with protocol 3 and no memo: bytes stay bytes, as with protocol 4, without its
+    9-byte frame header and a memo mark after each tuple (an entry of one posting: 37 -> 24 bytes)."""
+    pickler = getattr(_picklers, "pickler", None)
+    if pickler is None:
+        buffer = io.BytesIO()
+        pickler = _picklers.pickler = pickle.Pickler(buffer, 3)
+        pickler.fast = True  # no memo: nothing in an entry repeats by identity
+        _picklers.buffer = buffer
+    buffer = _picklers.buffer
+    buffer.seek(0)
+    buffer.truncate()
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 def _add_blocks(writer, docs: list, weights: list, values: list, lengths: list) -> None:
