@@ -219,12 +219,17 @@ class Rules:
         self._lock = threading.Lock()
         self._refresh(force=True)
 
-    def _refresh(self, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._checked < RELOAD_SECONDS:
+    def check(self) -> None:
+        """Reread the file now if it changed: for the pages that show the rules, where an editor's save
+        may have been handled by another server process a moment ago (searches look once a second)."""
+        self._refresh(now=True)
+
+    def _refresh(self, force: bool = False, now: bool = False) -> None:
+        at = time.monotonic()
+        if not force and not now and at - self._checked < RELOAD_SECONDS:
             return
         with self._lock:
-            self._checked = now
+            self._checked = at
             try:
                 st = os.stat(self.path) if self.path else None
             except OSError:

@@ -73,6 +73,20 @@ def test_a_rule_added_on_the_page_pins_and_is_logged_with_the_editors_name(app, 
     assert json.loads((built / "var" / "changes.log").read_text().splitlines()[-1])["action"] == "rules.remove"
 
 
+def test_the_page_after_a_save_lists_the_rule_whichever_process_serves_it(app, editor, built):
+    # A second app over the same files stands for the other server process: it has read the
+    # (empty) rules before the save, and is asked for the page a moment after it.
+    other = create_app(dict(app.config))
+    other_editor = other.test_client()
+    other_editor.post("/admin/login", data={"token": WRITER, "csrf_token": csrf(other_editor, "/admin/login")})
+    assert "«донор кровь»" not in other_editor.get("/admin/rules").get_data(as_text=True)
+    r = editor.post("/admin/rules", data={"query": "донор кровь", "pin": "/contacts", "csrf_token": csrf(editor)})
+    assert r.status_code == 303
+    assert "«донор кровь»" in other_editor.get(r.headers["Location"]).get_data(as_text=True)
+    rules = other_editor.get("/admin/rules?format=json").get_json()["rules"]
+    assert [rule["query"] for rule in rules] == ["донор кровь"]
+
+
 def test_a_rule_naming_an_unknown_page_or_a_bad_date_is_refused_and_nothing_is_written(app, editor, built):
     for form, says in (
         ({"query": "донор", "pin": "/no/such/page"}, "no page"),

@@ -107,6 +107,7 @@ def _off():
 
 def _page(status: int = 200, message: str | None = None, form=None):
     service = _service()
+    service.rules.check()  # the save just made may have gone to another server process
     lang = ui_language()
     now = service.clock()
     rules = [{**r.to_dict(service.tz), "active": r.active(now)} for r in service.rules.rules]
@@ -132,6 +133,7 @@ def rules_page():
         return _off()
     if request.args.get("format") == "json":
         service = _service()
+        service.rules.check()
         return jsonify(
             rules=[r.to_dict(service.tz) for r in service.rules.rules],
             error=service.rules.error,
