@@ -185,7 +185,7 @@ def escape_unmatched_brackets(source: str) -> str:
     if len(unmatched) <= MAX_UNMATCHED_BRACKETS:
         return source
     pieces, last = [], 0
-    for at in sorted(unmatched):
+    for at in unmatched:  # in text order: paragraphs in turn, each one's open brackets in order
         pieces.append(source[last:at])
         pieces.append("\\[")
         last = at + 1

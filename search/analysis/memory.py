@@ -60,19 +60,16 @@ def set_words(count: int) -> None:
             memory.clear()
 
 
-def forget_all() -> int:
-    """Empty every analysis memory of this process; return how many words they held.
+def forget_all() -> None:
+    """Empty every analysis memory of this process.
 
     A full build calls it before it writes a segment: sorting and writing the postings needs room
     that the memories would otherwise keep (a few hundred MB at a news archive's vocabulary).
     """
     with _lock:
         memories = list(_memories.values())
-    held = 0
     for memory in memories:
-        held += len(memory)
         memory.clear()
-    return held
 
 
 def memoized(func):
