@@ -226,6 +226,12 @@ def term_bytes(schema, fieldname: str, text) -> bytes:
     return schema[fieldname].to_bytes(text)
 
 
+def term_documents(reader, fieldname: str, text: bytes) -> np.ndarray:
+    """Return the (segment-local) numbers of the documents holding a term in one segment's reader,
+    read once and not kept (for callers that read many lists once, such as completions)."""
+    return _read(reader, fieldname, text, False).ids
+
+
 def term_postings(reader, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
     """Return the (segment-local) document numbers and weights of a term in one segment's reader."""
     found = postings(reader, fieldname, text)
