@@ -9,16 +9,18 @@ break, a footnote or an inline image the page shows differently; a long sentence
 
 import html
 import re
+from urllib.parse import quote
 
 from search.highlight import ELLIPSIS
 
 MAX_WORDS = 8  # a longer sentence becomes its first and last MAX_WORDS // 2 words
 LONG_SENTENCE = 30  # a longer sentence is narrowed to its clause with the most matched words
 
-# The spec's TextDirectiveExplicitChar: everything else is percent-encoded, "-", "," and "&" included, as they
-# are the directive's own syntax.
-_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!$'()*+./:;=?@_~")
-
+# The spec's TextDirectiveExplicitChar (letters, digits and !$'()*+./:;=?@_~) stay as they are; everything else is
+# percent-encoded, "-", "," and "&" included, as they are the directive's own syntax.
+_QUOTE_SAFE = "!$'()*+/:;=?@"  # quote() keeps letters, digits and "_.-~" besides these
+_MARK = re.compile(r"(</?mark>)")
+_WORD_OR_ELLIPSIS = re.compile(rf"{ELLIPSIS}|[^\s{ELLIPSIS}]+")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")  # an image shows no text
 _LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
@@ -32,11 +34,14 @@ _DASHES = frozenset("—–")
 
 def _encode(term: str) -> str:
     """Percent-encode a term as the spec asks (UTF-8, upper-case hex), spaces as %20."""
-    return "".join(c if c in _PLAIN else "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in term)
+    # Of what quote() keeps, only "-" must be encoded.
+    return quote(term, safe=_QUOTE_SAFE).replace("-", "%2D")
 
 
 def _unbalanced_brackets(text: str) -> str:
     """Drop ``[`` and ``]`` left over from link syntax; keep balanced ones like ``[1]``."""
+    if "[" not in text and "]" not in text:
+        return text
     keep, stack = [True] * len(text), []
     for i, c in enumerate(text):
         if c == "[":
@@ -106,21 +111,24 @@ def _fragment(text: str, max_words: int = MAX_WORDS) -> str:
 
 def _pieces(snippet_html: str) -> list[list[tuple[str, bool]]]:
     """Return a snippet's stretches between ellipses as lists of (word, marked)."""
-    text, marked, inside = [], [], False
-    for part in re.split(r"(</?mark>)", snippet_html):
+    text, spans, inside, at = [], [], False, 0  # spans: where the plain text is marked
+    for part in _MARK.split(snippet_html):
         if part in ("<mark>", "</mark>"):
             inside = part == "<mark>"
             continue
         part = html.unescape(_TAG.sub("", part))
         text.append(part)
-        marked.extend([inside] * len(part))
+        if inside and part:
+            spans.append((at, at + len(part)))
+        at += len(part)
     plain = "".join(text)
+    marked = _marked_words(plain, spans)
     stretches: list[list[tuple[str, bool]]] = [[]]
-    for m in re.finditer(rf"{ELLIPSIS}|[^\s{ELLIPSIS}]+", plain):
-        if m.group(0) == ELLIPSIS:
+    for word in marked:
+        if word[0] == ELLIPSIS:
             stretches.append([])
         else:
-            stretches[-1].append((m.group(0), any(marked[m.start() : m.end()])))
+            stretches[-1].append(word)
     cut_before = [i > 0 for i in range(len(stretches))]
     cut_after = [i < len(stretches) - 1 for i in range(len(stretches))]
     out = []
@@ -132,6 +140,17 @@ def _pieces(snippet_html: str) -> list[list[tuple[str, bool]]]:
             words = words[:-1]
         if words:
             out.append(words)
+    return out
+
+
+def _marked_words(plain: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """Return the words and ellipses of ``plain`` in order, each word marked when a span overlaps it."""
+    out, j = [], 0
+    for m in _WORD_OR_ELLIPSIS.finditer(plain):
+        start, end = m.span()
+        while j < len(spans) and spans[j][1] <= start:
+            j += 1
+        out.append((m.group(0), j < len(spans) and spans[j][0] < end))
     return out
 
 

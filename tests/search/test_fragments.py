@@ -30,6 +30,15 @@ def test_directive_syntax_characters_are_encoded():
     assert text_fragment("a!$'()*+./:;=?@_~b") == "#:~:text=a!$'()*+./:;=?@_~b"
 
 
+def test_every_character_but_the_specs_explicit_ones_is_percent_encoded_as_utf8():
+    from search.fragments import _encode
+
+    explicit = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!$'()*+./:;=?@_~")
+    for c in map(chr, [*range(0, 0x800), *range(0xE000, 0x10000, 7), *range(0x10000, 0x110000, 997)]):
+        expected = c if c in explicit else "".join(f"%{b:02X}" for b in c.encode("utf-8"))
+        assert _encode(c) == expected, repr(c)
+
+
 def test_cyrillic_is_utf8_and_round_trips():
     fragment = text_fragment("Центр гематологии, ҚР Денсаулық")
     assert fragment == (
