@@ -7,15 +7,14 @@ own (the same in whoosh3 and whoosh-reloaded 2.7.5); for any other matcher the o
 interface is used, so the answer is the same either way.
 """
 
-import pickle
 import threading
 from collections import OrderedDict
-from itertools import chain
 
 import numpy as np
 from whoosh.formats import Positions
 
 from search import hot
+from search import positions as position_values
 
 _BLOCK_READER = ("_read_ids", "_read_weights", "_read_values", "_next_block", "_blocklength", "_ids", "_weights")
 
@@ -151,44 +150,16 @@ def _read(reader, fieldname: str, text: bytes, values: bool) -> Postings:
 
 
 def plain_positions(fmt) -> bool:
-    """Return whether ``fmt`` encodes positions as Whoosh's Positions format does (what decode_positions reads)."""
-    return getattr(type(fmt), "decode_positions", None) is Positions.decode_positions
+    """Return whether ``fmt`` writes positions as :mod:`search.positions` or Whoosh's Positions format does
+    (what decode_positions reads)."""
+    decoder = getattr(type(fmt), "decode_positions", None)
+    return decoder is Positions.decode_positions or getattr(fmt, "compact_positions", False)
 
 
 def decode_positions(values, ends) -> tuple[np.ndarray, np.ndarray] | None:
-    """Return (counts, positions) of a term's Whoosh Positions values laid end to end (``ends``).
-
-    Each value is a 4-byte count and a pickled list of gaps between positions; the lists are
-    unpickled in one go (their bodies inside one outer list) and summed by numpy. None when some
-    value is not in that form.
-    """
-    ends = np.asarray(ends, dtype=np.int64)
-    if not len(ends):
-        return np.zeros(0, np.int32), np.zeros(0, np.int32)
-    starts = np.concatenate(([0], ends[:-1]))
-    buf = np.frombuffer(values, dtype=np.uint8)
-    if (
-        np.any(ends - starts < 8)
-        or np.any(buf[starts + 4] != 0x80)
-        or np.any(buf[starts + 5] != 2)
-        or np.any(buf[ends - 1] != ord("."))
-    ):
-        return None
-    heads = buf[starts[:, None] + np.arange(4)].astype(np.int64)
-    counts = (heads[:, 0] << 24) | (heads[:, 1] << 16) | (heads[:, 2] << 8) | heads[:, 3]
-    drop = np.zeros(len(buf), dtype=bool)
-    drop[(starts[:, None] + np.arange(6)).ravel()] = True
-    drop[ends - 1] = True
-    try:
-        gaps = pickle.loads(b"\x80\x02](" + buf[~drop].tobytes() + b"e.")
-    except Exception:
-        return None
-    if len(gaps) != len(ends) or not np.array_equal(np.fromiter(map(len, gaps), np.int64, len(gaps)), counts):
-        return None
-    total = int(counts.sum())
-    running = np.cumsum(np.fromiter(chain.from_iterable(gaps), np.int64, total))
-    before = np.concatenate(([0], running))[np.cumsum(counts) - counts]
-    return counts.astype(np.int32), (running - np.repeat(before, counts)).astype(np.int32)
+    """Return (counts, positions) of a term's position values laid end to end (``ends``); None when
+    they are not all in one form that :func:`search.positions.decode_many` reads."""
+    return position_values.decode_many(values, ends)
 
 
 def positions_in(reader, fieldname: str, text: bytes, docs, positions: bool = True) -> dict[int, list[int]]:

@@ -23,6 +23,8 @@ from whoosh.system import pack_uint
 from search.analysis.filters import PerWord
 from search.analysis.memory import Memory
 from search.analysis.tokenizer import WordTokenizer, split_words
+from search.positions import CompactPositions
+from search.positions import encode as encode_positions
 
 # How many recent (text, tokenizer) splits are kept: the fields of one document share texts.
 _RECENT = 4
@@ -382,13 +384,14 @@ class _FromChain:
         return list(zip(*columns))
 
 
-class IndexingPositions(_FromChain, formats.Positions):
-    """Whoosh's Positions format, fed by an IndexingChain's positions when indexing."""
+class IndexingPositions(_FromChain, CompactPositions):
+    """Whoosh's Positions format writing compact gaps (:mod:`search.positions`), fed by an
+    IndexingChain's positions when indexing."""
 
     positions = True
 
     def _counted(self, found):
-        return list(map(len, found.values())), list(map(self.encode, found.values()))
+        return list(map(len, found.values())), list(map(encode_positions, found.values()))
 
 
 class IndexingFrequency(_FromChain, formats.Frequency):

@@ -20,6 +20,7 @@ from indexer.sync import Report, _read, reindex
 from indexer.walk import page_files
 from search import hot, postings, store
 from search.analysis.indexing import IndexingFrequency, IndexingPositions
+from search.positions import CompactPositions
 from search.schema import build_schema
 from tests.conftest import CONTENT, CORPUS, REPO
 
@@ -81,12 +82,13 @@ def _block_statistics(ix) -> dict:
 
 
 def _plain_schema():
-    """Our schema as plain Whoosh runs it: composed analysers, Whoosh's own formats."""
+    """Our schema as plain Whoosh runs it: composed analysers, Whoosh's own formats (positions written
+    as ours are: Whoosh's Positions with our encoding)."""
     schema = build_schema()
     for _name, field in schema.items():
         if isinstance(field.format, (IndexingPositions, IndexingFrequency)):
             field.analyzer = CompositeAnalyzer(*field.analyzer.items)
-            plain = formats.Positions if isinstance(field.format, formats.Positions) else formats.Frequency
+            plain = CompactPositions if isinstance(field.format, formats.Positions) else formats.Frequency
             field.format = plain(field_boost=field.format.field_boost)
     return schema
 
@@ -120,7 +122,7 @@ def test_the_plain_schema_is_plain():
     schema = _plain_schema()
     texts = [f for _, f in schema.items() if isinstance(f.format, (formats.Positions, formats.Frequency))]
     assert len(texts) > 10
-    assert all(type(f.format) in (formats.Positions, formats.Frequency) for f in texts)
+    assert all(type(f.format) in (CompactPositions, formats.Frequency) for f in texts)
     assert all(type(f.analyzer) is CompositeAnalyzer for f in texts)
 
 
@@ -136,6 +138,50 @@ def test_a_bulk_build_writes_what_whooshs_own_writer_writes(tmp_path, corpus_doc
     assert got["stored"] == expected["stored"]
     assert got["columns"] == expected["columns"]
     assert _block_statistics(ix) == _block_statistics(plain)
+
+
+def test_positions_written_in_whooshs_own_form_read_as_ours(tmp_path, corpus_docs):
+    """An index whose positions Whoosh's Positions format wrote (as Poisk wrote them before) reads the same."""
+    plain_schema = _plain_schema()
+    for _name, field in plain_schema.items():
+        if type(field.format) is CompactPositions:
+            field.format = formats.Positions(field_boost=field.format.field_boost)
+    (tmp_path / "old").mkdir()
+    old = windex.create_in(str(tmp_path / "old"), plain_schema)
+    with old.writer() as writer:
+        for doc in corpus_docs[:60]:
+            writer.add_document(**doc)
+    _whoosh_index(tmp_path, corpus_docs[:60])  # ours, in "whoosh"
+
+    def positions(folder):
+        ix = windex.open_dir(str(tmp_path / folder), schema=build_schema())  # as Poisk opens an index
+        return _contents_with(ix, lambda m: (m.weight(), list(m.value_as("positions"))), positional=True)
+
+    def first_bytes(folder):
+        ix = windex.open_dir(str(tmp_path / folder), schema=build_schema())
+        raw = _contents_with(ix, lambda m: (m.value(),), positional=True)
+        return {value[:1] for found in raw.values() for _, value in found}
+
+    assert first_bytes("old") == {b"\x00"} and b"\x00" not in first_bytes("whoosh")  # the two forms
+    read = positions("old")
+    assert len(read) > 1000 and read == positions("whoosh")
+
+
+def _contents_with(ix, what, positional: bool) -> dict:
+    """Each term's sorted ``(page path, *what(matcher))`` in the fields with (or without) positions."""
+    with ix.reader() as r:
+        path_of = {d: f["path"] for d, f in r.iter_docs()}
+        fields = {n for n, f in r.schema.items() if isinstance(f.format, formats.Positions) == positional}
+        out = {}
+        for fieldname, text in r.all_terms():
+            if fieldname in fields:
+                m = r.postings(fieldname, text)
+                found = []
+                while m.is_active():
+                    found.append((path_of[m.id()], *what(m)))
+                    m.next()
+                out[(fieldname, text)] = sorted(found)
+    return out
 
 
 def test_rare_terms_are_kept_in_their_term_entries_and_read_and_merged_as_whoosh_has_them(
