@@ -10,7 +10,10 @@ then for each term its document numbers and weights and, for positional fields, 
 number of positions and the positions (decoded once at build time by
 ``search.postings.decode_positions``). Each array is kept in the narrowest type that holds it
 exactly (document numbers and positions as 16-bit when they fit, weights that are small whole
-numbers as bytes): a third of the space of 32-bit arrays. A search reads a term's arrays
+numbers as bytes): a third of the space of 32-bit arrays. A common word's document numbers are
+kept as a bitmap, or as one-byte gaps, when that is smaller; weights that are one number
+throughout (a word's presence) or each posting's count of positions are not written at all: a
+sixth less again at a news archive's vocabulary. A search reads a term's arrays
 with a ``pread`` each. The file is an accelerator, never the record: the segment's own postings
 say the same, a segment without the file is read from its blocks, and a file that does not open
 cleanly is ignored. Whoosh deletes it with its segment (its name starts with the segment's).
@@ -24,7 +27,8 @@ import threading
 import numpy as np
 
 EXTENSION = ".hot"
-MAGIC = b"POISK-HOT-3\n"
+MAGIC = b"POISK-HOT-4\n"
+_MAGIC_NARROW = b"POISK-HOT-3\n"  # every array a plain (narrowed) array: still read
 _MAGIC_32BIT = b"POISK-HOT-2\n"  # written before the arrays were narrowed: still read
 # Terms with at least this many postings in a segment are written (4 blocks and more), with their
 # positions from this many (a phrase of such words decoded dozens of blocks of positions).
@@ -33,6 +37,10 @@ MIN_POSITIONS = 2048
 ARRAYS = ("ids", "weights", "counts", "positions")
 # What each array is read as (whatever narrower type it is stored in).
 _DTYPES = {"ids": "<i4", "weights": "<f4", "counts": "<i4", "positions": "<i4"}
+# Besides a numpy type, an array's form in the header: the ids as a bitmap (a bit for each document
+# up to the last) or as one-byte gaps, whichever is smallest; weights that are all one number, or
+# each posting's count of positions, as that number or that array alone.
+_BITS, _GAPS, _SAME, _COUNTS = "bits", "gaps", "same", "counts"
 
 
 def _narrow(name: str, values) -> np.ndarray:
@@ -50,6 +58,29 @@ def _narrow(name: str, values) -> np.ndarray:
     return wide
 
 
+def _packed(name: str, values, arrays: dict) -> tuple[bytes, str, int]:
+    """Return an array's bytes, its form and how many numbers it holds (see _BITS and the others)."""
+    wide = np.asarray(values, dtype=_DTYPES[name])
+    count = len(wide)
+    if name == "weights" and count:
+        if np.all(wide == wide[0]):
+            return b"", f"{_SAME}:{float(wide[0])!r}", count
+        if "counts" in arrays and np.array_equal(wide, np.asarray(arrays["counts"], dtype=wide.dtype)):
+            return b"", _COUNTS, count
+    narrow = _narrow(name, wide)
+    if name == "ids" and count and int(wide.min()) >= 0:
+        forms = [(narrow.tobytes(), narrow.dtype.str)]
+        bitmap = np.zeros(int(wide.max()) + 1, dtype=bool)
+        bitmap[wide] = True
+        forms.append((np.packbits(bitmap, bitorder="little").tobytes(), _BITS))
+        gaps = np.diff(wide, prepend=0)
+        if gaps.max() < 256 and (count < 2 or gaps[1:].min() > 0):
+            forms.append((gaps.astype(np.uint8).tobytes(), _GAPS))
+        data, form = min(forms, key=lambda f: len(f[0]))
+        return data, form, count
+    return narrow.tobytes(), narrow.dtype.str, count
+
+
 def write(path: str, terms) -> int:
     """Write ``terms`` to ``path``: (fieldname, term, arrays) with ``arrays`` a dict of ARRAYS
     (``counts`` and ``positions`` only for positional fields). Return how many terms."""
@@ -57,9 +88,8 @@ def write(path: str, terms) -> int:
     for fieldname, text, arrays in terms:
         where = {}
         for name, values in arrays.items():
-            narrow = _narrow(name, values)
-            data = narrow.tobytes()
-            where[name] = (offset, len(narrow), narrow.dtype.str)
+            data, form, count = _packed(name, values, arrays)
+            where[name] = (offset, count, form, len(data))
             parts.append(data)
             offset += len(data)
         index[(fieldname, text)] = where
@@ -71,6 +101,21 @@ def write(path: str, terms) -> int:
     return len(index)
 
 
+def _unpacked(name: str, data: bytes, count: int, form: str, read) -> np.ndarray | None:
+    """Return an array (as _DTYPES has it) from its bytes and form; ``read(name)`` reads another of the term's."""
+    if form == _BITS:
+        ids = np.flatnonzero(np.unpackbits(np.frombuffer(data, np.uint8), bitorder="little"))
+        return ids.astype(np.int32) if len(ids) == count else None
+    if form == _GAPS:
+        return np.cumsum(np.frombuffer(data, np.uint8), dtype=np.int32)
+    if form.startswith(_SAME):
+        return np.full(count, float(form.split(":", 1)[1]), dtype=np.float32)
+    if form == _COUNTS:
+        counts = read("counts")
+        return None if counts is None else counts.astype(np.float32)
+    return np.frombuffer(data, dtype=form).astype(_DTYPES[name][1:])
+
+
 class HotFile:
     """One segment's hot posting lists, read on demand."""
 
@@ -78,16 +123,17 @@ class HotFile:
         self.path = path
         with open(path, "rb") as f:
             head = f.read(len(MAGIC) + 8)
-            old = head[: len(MAGIC)] == _MAGIC_32BIT
-            if head[: len(MAGIC)] != MAGIC and not old:
+            magic = head[: len(MAGIC)]
+            if magic not in (MAGIC, _MAGIC_NARROW, _MAGIC_32BIT):
                 raise ValueError(f"{path}: not a hot postings file")
             (length,) = struct.unpack("<Q", head[len(MAGIC) :])
             meta = pickle.loads(f.read(length))
         self.terms: dict = meta["terms"]
-        if old:  # every array 32-bit, as this file's type was first written
+        if magic != MAGIC:  # plain arrays: 32-bit as this file's type was first written, or narrowed
             for where in self.terms.values():
-                for name, (offset, count) in where.items():
-                    where[name] = (offset, count, _DTYPES[name])
+                for name, (offset, count, *dtype) in where.items():
+                    dtype = dtype[0] if dtype else _DTYPES[name]
+                    where[name] = (offset, count, dtype, count * np.dtype(dtype).itemsize)
         self.start = len(MAGIC) + 8 + length
         if os.path.getsize(path) != self.start + meta["bytes"]:
             raise ValueError(f"{path}: truncated")
@@ -102,15 +148,17 @@ class HotFile:
         except OSError:
             return None  # gone with its segment: the segment's reader still has the blocks
         try:
-            out = []
-            for name in names:
-                offset, count, dtype = where[name]
-                size = count * np.dtype(dtype).itemsize
-                data = os.pread(fd, size, self.start + offset)
-                if len(data) != size:
-                    return None
-                out.append(np.frombuffer(data, dtype=dtype).astype(_DTYPES[name][1:]))
-            return out
+            read: dict = {}
+
+            def array(name):
+                if name not in read:
+                    offset, count, form, size = where[name]
+                    data = os.pread(fd, size, self.start + offset) if size else b""
+                    read[name] = None if len(data) != size else _unpacked(name, data, count, form, array)
+                return read[name]
+
+            out = [array(name) for name in names]
+            return None if any(a is None for a in out) else out
         finally:
             os.close(fd)
 
@@ -139,7 +187,7 @@ class HotFile:
         if not held.any():
             return {}
         firsts = np.cumsum(counts, dtype=np.int64) - counts
-        offset, _, dtype = where["positions"]
+        offset, _, dtype, _ = where["positions"]
         width = np.dtype(dtype).itemsize
         try:
             fd = os.open(self.path, os.O_RDONLY)

@@ -30,3 +30,43 @@ def test_a_file_of_32_bit_arrays_is_still_read(tmp_path):
     path.write_bytes(b"POISK-HOT-2\n" + struct.pack("<Q", len(header)) + header + ids.tobytes() + weights.tobytes())
     got = hot.HotFile(str(path)).get("body_en", b"word")
     assert [a.tolist() for a in got] == [[2, 9], [1.0, 3.5]]
+
+
+def test_dense_ids_and_plain_weights_take_their_smallest_form(tmp_path):
+    path = tmp_path / "seg.hot"
+    rng = np.random.default_rng(3)
+    dense = np.flatnonzero(rng.random(40_000) < 0.4).tolist()  # 40 % of the pages: a bitmap
+    near = list(range(3, 20_000, 20))  # every 20th page: one-byte gaps
+    terms = [
+        ("spell", b"dense", {"ids": dense, "weights": [1.0] * len(dense)}),
+        ("body_ru", b"near", {"ids": near, "weights": [2.0] * len(near)}),
+        (
+            "body_ru",
+            b"counted",
+            {"ids": near, "weights": [1.0, 2.0] * 500, "counts": [1, 2] * 500, "positions": list(range(1500))},
+        ),
+    ]
+    hot.write(str(path), terms)
+    f = hot.HotFile(str(path))
+    for fieldname, text, arrays in terms:
+        got = f.positions(fieldname, text) if "counts" in arrays else f.get(fieldname, text)
+        assert [a.tolist() for a in got] == [arrays[k] for k in hot.ARRAYS if k in arrays]
+    forms = {text: {name: where[2] for name, where in f.terms[(fn, text)].items()} for fn, text, _ in terms}
+    assert forms[b"dense"] == {"ids": "bits", "weights": "same:1.0"}
+    assert forms[b"near"] == {"ids": "gaps", "weights": "same:2.0"}
+    assert forms[b"counted"]["weights"] == "counts"
+    assert f.positions_in("body_ru", b"counted", [3, 23, 24]) == {3: [0], 23: [1, 2]}
+    # A bit a page instead of 2 bytes for each of ~16,000 pages, a byte a page for the others; no weights.
+    bitmap = (dense[-1] + 8) // 8
+    assert bitmap < 5001 < len(dense) * 2
+    assert path.stat().st_size - f.start == bitmap + 1000 + 1000 + 1000 + 1500 * 2
+
+
+def test_a_file_of_narrow_plain_arrays_is_still_read(tmp_path):
+    path = tmp_path / "narrow.hot"
+    ids, weights = np.array([2, 9], "<u2"), np.array([1, 3], "|u1")
+    where = {"ids": (0, 2, "<u2"), "weights": (4, 2, "|u1")}
+    header = pickle.dumps({"bytes": 6, "terms": {("body_en", b"word"): where}})
+    path.write_bytes(b"POISK-HOT-3\n" + struct.pack("<Q", len(header)) + header + ids.tobytes() + weights.tobytes())
+    got = hot.HotFile(str(path)).get("body_en", b"word")
+    assert [a.tolist() for a in got] == [[2, 9], [1.0, 3.0]]
