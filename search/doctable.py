@@ -151,6 +151,11 @@ class DocTable:
             self._filtered[key] = found
         return found
 
+    def visible_mask(self, now: float, lang=None) -> np.ndarray:
+        """Return which documents a visitor may see at ``now`` (in ``lang`` when given), as a boolean array."""
+        self.visible(now)
+        return self._visible_mask if lang is None else self._visible_mask & self._is("lang", lang)
+
     def _carries(self, name: str, values: tuple[str, ...]) -> np.ndarray:
         """Return which documents carry one of ``values`` of taxonomy ``name``."""
         codes = [c for v in values if (c := self._pair_code_of.get((name, v.casefold()))) is not None]

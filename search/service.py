@@ -754,7 +754,7 @@ class SearchService:
             raise QueryError(f"lang must be one of {', '.join(LANGUAGES)}")
         visitor_query.parse(text)  # the same caps as a search
         searcher, columns = self._searcher()
-        return suggest(searcher, columns.allowed(self.clock(), lang), text, limit)
+        return suggest(searcher, columns.visible_mask(self.clock(), lang), text, limit)
 
     @_reads_index
     def related(self, path: str, limit: int = 5) -> list[dict]:

@@ -43,8 +43,9 @@ def _commonest(leaves, prefix: str) -> list[tuple[bytes, int]]:
     return found
 
 
-def suggest(searcher, allowed: set[int], text: str, limit: int = 8) -> list[str]:
-    """Return completions of ``text``'s last word found in the ``allowed`` (visible) documents, commonest first.
+def suggest(searcher, visible: np.ndarray, text: str, limit: int = 8) -> list[str]:
+    """Return completions of ``text``'s last word found in the ``visible`` documents (a boolean array over
+    the index's document numbers), commonest first.
 
     The words with the prefix and their document counts come from one ordered walk of each
     segment's terms (not a lookup for each word: a short prefix has thousands at a news archive's
@@ -61,8 +62,6 @@ def suggest(searcher, allowed: set[int], text: str, limit: int = 8) -> list[str]
     candidates = _commonest(leaves, keys[0])
     if not candidates:
         return []
-    visible = np.zeros(reader.doc_count_all(), dtype=bool)
-    visible[np.fromiter(allowed, np.int64, len(allowed))] = True
     found = []
     for term, _ in candidates:
         count = 0

@@ -35,3 +35,16 @@ def test_a_newly_saved_word_is_completed_after_the_prefix_was_asked(tiny_index):
     assert service.suggest("гемат") == ["гематолог"]
     _add(service, ("02.news/b/item.ru.md", "гематома"))
     assert service.suggest("гемат") == ["гематома", "гематолог"]  # as common: the shorter first
+
+
+def test_completions_in_one_language_come_from_its_pages(tiny_index):
+    service = tiny_index(
+        [
+            ("02.news/a/item.ru.md", "ru", "гематолог"),
+            ("02.news/a/item.kk.md", "kk", "гематологиялық гематологиялық"),
+            ("02.news/b/item.kk.md", "kk", "гематологиялық"),
+        ]
+    )
+    assert service.suggest("гемат") == ["гематологиялық", "гематолог"]
+    assert service.suggest("гемат", "ru") == ["гематолог"]
+    assert service.suggest("гемат", "kk") == ["гематологиялық"]
