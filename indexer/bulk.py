@@ -33,7 +33,7 @@ from whoosh.writing import SegmentWriter
 
 from search import hot
 from search.analysis import memory
-from search.postings import decode_positions, plain_positions
+from search.positions import decode_many, read_in_bulk
 
 # A process starts a new segment when its postings take about this much memory,
 SEGMENT_MB = 768
@@ -291,7 +291,7 @@ def _write_postings(writer) -> None:
             else:
                 dfl = [0] * doccount
             fw.start_field(fieldname, fieldobj)
-            positional = plain_positions(fieldobj.format)
+            positional = read_in_bulk(fieldobj.format)
             for tbytes, docs, weights, values in pool.fields[fieldname].by_term():
                 if len(docs) <= INLINE_POSTINGS:
                     _add_inlined(fw, tbytes, docs, weights, values, list(map(dfl.__getitem__, docs)))
@@ -302,7 +302,7 @@ def _write_postings(writer) -> None:
                 if len(docs) >= hot.MIN_POSTINGS:
                     arrays = {"ids": np.array(docs, np.int32), "weights": np.array(weights, np.float32)}
                     if positional and len(docs) >= hot.MIN_POSITIONS:
-                        decoded = decode_positions(b"".join(values), list(accumulate(map(len, values))))
+                        decoded = decode_many(b"".join(values), list(accumulate(map(len, values))))
                         if decoded is not None:
                             arrays["counts"], arrays["positions"] = decoded
                     common.append((fieldname, tbytes, arrays))

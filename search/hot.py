@@ -8,7 +8,7 @@ list again. A full build (``indexer.bulk``) holds each term's postings as arrays
 each segment it writes those of the terms with many postings to ``<segment>.hot``: a header,
 then for each term its document numbers and weights and, for positional fields, each posting's
 number of positions and the positions (decoded once at build time by
-``search.postings.decode_positions``). Each array is kept in the narrowest type that holds it
+``search.positions.decode_many``). Each array is kept in the narrowest type that holds it
 exactly (document numbers and positions as 16-bit when they fit, weights that are small whole
 numbers as bytes): a third of the space of 32-bit arrays. A common word's document numbers are
 kept as a bitmap, or as one-byte gaps, when that is smaller; weights that are one number

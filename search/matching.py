@@ -15,7 +15,8 @@ from itertools import chain
 import numpy as np
 from whoosh import query as wq
 
-from search.postings import decode_positions, plain_positions, postings, term_bytes, term_postings
+from search.positions import decode_many, read_in_bulk
+from search.postings import postings, term_bytes, term_postings
 
 
 class Budget:
@@ -111,8 +112,8 @@ def _position_keys(post, docs: np.ndarray, fmt) -> np.ndarray:
     else:
         values = [post.values[i] for i in where.tolist()]
         decoded = None
-        if plain_positions(fmt):
-            decoded = decode_positions(b"".join(values), np.cumsum([len(v) for v in values]))
+        if read_in_bulk(fmt):
+            decoded = decode_many(b"".join(values), np.cumsum([len(v) for v in values]))
         if decoded is not None:
             counts, positions = decoded
         else:  # another encoding, or values Whoosh stored otherwise: its own decoder, one at a time

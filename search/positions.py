@@ -58,6 +58,13 @@ def frequency(value: bytes) -> int:
     return int.from_bytes(value[:4], "big")
 
 
+def read_in_bulk(fmt) -> bool:
+    """Return whether :func:`decode_many` reads the values ``fmt`` writes (ours, or Whoosh's Positions format's)."""
+    return isinstance(fmt, CompactPositions) or getattr(type(fmt), "decode_positions", None) is (
+        formats.Positions.decode_positions
+    )
+
+
 def decode_many(values: bytes, ends) -> tuple[np.ndarray, np.ndarray] | None:
     """Return (counts, positions) of a term's values laid end to end (``ends``), all in one form.
 
@@ -124,8 +131,6 @@ def _decode_pickled(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tu
 
 class CompactPositions(formats.Positions):
     """Whoosh's Positions format, each posting's positions written as compact gaps (Whoosh's form still read)."""
-
-    compact_positions = True
 
     def encode(self, poslist):
         return encode(poslist)

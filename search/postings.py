@@ -11,10 +11,8 @@ import threading
 from collections import OrderedDict
 
 import numpy as np
-from whoosh.formats import Positions
 
 from search import hot
-from search import positions as position_values
 
 _BLOCK_READER = ("_read_ids", "_read_weights", "_read_values", "_next_block", "_blocklength", "_ids", "_weights")
 
@@ -147,19 +145,6 @@ def _read(reader, fieldname: str, text: bytes, values: bool) -> Postings:
     return Postings(
         np.concatenate(ids) if ids else _EMPTY.ids, np.concatenate(weights) if weights else _EMPTY.weights, vals
     )
-
-
-def plain_positions(fmt) -> bool:
-    """Return whether ``fmt`` writes positions as :mod:`search.positions` or Whoosh's Positions format does
-    (what decode_positions reads)."""
-    decoder = getattr(type(fmt), "decode_positions", None)
-    return decoder is Positions.decode_positions or getattr(fmt, "compact_positions", False)
-
-
-def decode_positions(values, ends) -> tuple[np.ndarray, np.ndarray] | None:
-    """Return (counts, positions) of a term's position values laid end to end (``ends``); None when
-    they are not all in one form that :func:`search.positions.decode_many` reads."""
-    return position_values.decode_many(values, ends)
 
 
 def positions_in(reader, fieldname: str, text: bytes, docs, positions: bool = True) -> dict[int, list[int]]:
