@@ -19,6 +19,7 @@ import numpy as np
 
 from indexer.lock import LockTimeout, writer_lock
 from search import semantic, store, vectors
+from search.doctable import iter_pages
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +224,7 @@ class Embedding:
                 seen = (gen, searcher.reader().generation())
                 if seen == self._seen:
                     return
-                fields = list(searcher.all_stored_fields())
+                fields = [f for _, f in iter_pages(searcher.reader())]
         finally:
             ix.close()
         if not self.plan.wanted(len(fields)):

@@ -18,6 +18,7 @@ from indexer.pages import read_page
 from indexer.site import Site
 from indexer.walk import is_page_file, page_files
 from search import store, vectors
+from search.doctable import find_page, iter_pages
 from search.schema import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -222,7 +223,7 @@ def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Repor
     with ix.searcher() as searcher:
         if targets is None:
             # Only what the comparison needs: the stored fields also hold every page's text.
-            known = {f["path"]: {k: f.get(k) for k in KNOWN_FIELDS} for f in searcher.all_stored_fields()}
+            known = {f["path"]: {k: f.get(k) for k in KNOWN_FIELDS} for _, f in iter_pages(searcher.reader())}
             on_disk = {f.relative_to(pages).as_posix(): f for f in page_files(pages)}
         else:
             targets = {t.strip("/") for t in targets}
@@ -231,7 +232,7 @@ def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Repor
                 for term in searcher.reader().expand_prefix("path", target):
                     rel = term.decode("utf-8") if isinstance(term, bytes) else term
                     if _under(rel, {target}):
-                        fields = searcher.document(path=rel)
+                        fields = find_page(searcher, rel)
                         if fields:
                             known[rel] = fields
                 path = pages / target
@@ -302,7 +303,7 @@ def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Repor
         if below:
             with ix.searcher() as searcher:
                 for rel, file in below.items():
-                    if rel not in known and (fields := searcher.document(path=rel)):
+                    if rel not in known and (fields := find_page(searcher, rel)):
                         known[rel] = fields
                     on_disk[rel] = file
                     index_file(rel, force=True)

@@ -8,6 +8,7 @@ visible documents is cached until the next moment a page is scheduled to appear 
 import bisect
 import functools
 import threading
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -15,6 +16,21 @@ from search.results import FacetValue
 from search.schema import taxonomy_pairs
 
 FACETS = ("year", "month", "lang")
+# A page's values kept once, as columns: its stored document (a pickled dict, compressed) leaves them
+# out, and DocTable.page / page_fields put them back (a fifth of the stored documents' size).
+COLUMN_FIELDS = (
+    "path",
+    "folder",
+    "same_text",
+    "lang",
+    "url",
+    "title",
+    "date",
+    "year",
+    "month",
+    "visible_from",
+    "visible_until",
+)
 # Filtered sets of documents kept (each as large as the pages it lets through; made again in milliseconds).
 MAX_FILTERS = 32
 # The taxonomies every answer has a facet for (Grav's own); others when the site's pages carry them.
@@ -240,8 +256,21 @@ class DocTable:
         """Return the documents (deleted ones left out) whose text is the same as ``docnum``'s."""
         return self._group("same_text", docnum)
 
+    def page(self, docnum: int, stored: dict | None = None) -> dict:
+        """Return the fields of ``docnum``: its stored document (``stored`` when already read) with
+        the values kept as columns (:data:`COLUMN_FIELDS`)."""
+        fields = dict(self._reader.stored_fields(docnum) if stored is None else stored)
+        for name in ("year", "month", "lang"):
+            fields[name] = self.columns[name][docnum]
+        fields["date"] = int(self.dates[docnum])
+        fields["visible_from"] = int(self._from[docnum])
+        fields["visible_until"] = int(self._until[docnum])
+        for name in ("path", "folder", "same_text", "url", "title"):
+            fields[name] = self.value(name, docnum)
+        return fields
+
     def value(self, name: str, docnum: int) -> str:
-        """Return the ``path``, ``url`` or ``title`` of ``docnum``, read from its column.
+        """Return a text column's value (``path``, ``url``, ``title``, …) of ``docnum``.
 
         A translation's or a copy's link, or a candidate's title, costs a column read, not its whole
         stored document (its text included, unpickled): a tenth of a first-time search at 100,000 pages.
@@ -377,6 +406,30 @@ def _encode(values: list) -> tuple[np.ndarray, list]:
     distinct = sorted(set(values), key=lambda v: (v is None, "" if v is None else str(v)))
     index = {v: i for i, v in enumerate(distinct)}
     return np.fromiter((index[v] for v in values), dtype=np.int64, count=len(values)), distinct
+
+
+def page_fields(reader, docnum: int) -> dict:
+    """Return the fields of ``docnum``: its stored document with the values kept as columns."""
+    fields = reader.stored_fields(docnum)
+    for name in COLUMN_FIELDS:
+        if reader.has_column(name):
+            fields[name] = reader.column_reader(name)[docnum]
+    return fields
+
+
+def iter_pages(reader) -> Iterator[tuple[int, dict]]:
+    """Yield (number, fields) of each live document: its stored document with the values kept as columns."""
+    columns = [(name, list(reader.column_reader(name))) for name in COLUMN_FIELDS if reader.has_column(name)]
+    for docnum, stored in reader.iter_docs():
+        for name, values in columns:
+            stored[name] = values[docnum]
+        yield docnum, stored
+
+
+def find_page(searcher, path: str) -> dict | None:
+    """Return the fields of the live document of page file ``path``, or None."""
+    docnum = searcher.document_number(path=path)
+    return None if docnum is None else page_fields(searcher.reader(), docnum)
 
 
 def documents_by_path(reader) -> dict[str, int]:

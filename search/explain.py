@@ -188,7 +188,7 @@ def _why_not(service: SearchService, trace: dict, page: str, shown_paths: dict[s
     for i, item in enumerate(ranked, 1):
         positions.setdefault(item[-2] if len(item) == 3 else item[0], i)
     for doc in docs:
-        fields = searcher.stored_fields(doc)
+        fields = columns.page(doc)
         path, lang = fields["path"], fields["lang"]
         entry = {"page": path, "lang": lang, "shown": path in shown_paths}
         if path in shown_paths:

@@ -66,35 +66,37 @@ def _text(analyzer, phrase: bool) -> fields.TEXT:
 
 def build_schema() -> fields.Schema:
     """Return the Whoosh schema of a Poisk index."""
+    # Values kept as columns (sortable) are not stored as well: search.doctable.COLUMN_FIELDS lists
+    # them, and DocTable.page / page_fields read a page's fields with them put back.
     schema = fields.Schema(
         # Identity: the source file relative to the pages folder, and its page folder
         # (the files of one folder are translations of one page).
-        path=fields.ID(stored=True, unique=True, sortable=True),  # a column: page vectors find their documents
-        folder=_unindexed(fields.ID(stored=True, sortable=True)),
+        path=fields.ID(unique=True, sortable=True),  # a column: page vectors find their documents
+        folder=_unindexed(fields.ID(sortable=True)),
         # Pages whose text is the same (copies under two folder numbers) share this key and
         # are answered as one hit that lists its other addresses.
-        same_text=_unindexed(fields.ID(stored=True, sortable=True)),
-        lang=fields.ID(stored=True, sortable=True),
+        same_text=_unindexed(fields.ID(sortable=True)),
+        lang=fields.ID(sortable=True),
         # Columns too: the links to a hit's translations and copies, and the titles of the pages a
         # query may name (search.navigation), are read from them.
-        url=_unindexed(fields.ID(stored=True, sortable=True)),
+        url=_unindexed(fields.ID(sortable=True)),
         # What a result shows.
-        title=_unindexed(fields.ID(stored=True, sortable=True)),
+        title=_unindexed(fields.ID(sortable=True)),
         summary=fields.STORED(),
         body=fields.STORED(),
         date_iso=fields.STORED(),
         # Dates: epoch seconds for sorting and ranges; year and month in the site's
         # timezone for facets and filters.
-        date=_unindexed(fields.NUMERIC(int, bits=64, stored=True, sortable=True)),
-        year=fields.ID(stored=True, sortable=True),
-        month=fields.ID(stored=True, sortable=True),
+        date=_unindexed(fields.NUMERIC(int, bits=64, sortable=True)),
+        year=fields.ID(sortable=True),
+        month=fields.ID(sortable=True),
         # Visibility, decided at query time against the clock: a page is visible while
         # visible_from <= now < visible_until; a draft or a page without a URL has
         # visible_from = FOREVER.
         published=fields.BOOLEAN(stored=True),
         routable=fields.BOOLEAN(stored=True),
-        visible_from=_unindexed(fields.NUMERIC(int, bits=64, stored=True, sortable=True)),
-        visible_until=_unindexed(fields.NUMERIC(int, bits=64, stored=True, sortable=True)),
+        visible_from=_unindexed(fields.NUMERIC(int, bits=64, sortable=True)),
+        visible_until=_unindexed(fields.NUMERIC(int, bits=64, sortable=True)),
         # Taxonomy.
         category=fields.KEYWORD(stored=True, commas=True, lowercase=True),
         tag=fields.KEYWORD(stored=True, commas=True, lowercase=True),

@@ -609,7 +609,7 @@ class SearchService:
         if trace is not None:
             trace["ranked"] = list(ranked)
         ranked = ranked[first : first + req.per_page]
-        stored = {shown_doc: searcher.stored_fields(shown_doc) for shown_doc, _, _ in ranked}
+        stored = {shown_doc: columns.page(shown_doc, searcher.stored_fields(shown_doc)) for shown_doc, _, _ in ranked}
         marks = marked_words(searcher, stored, terms, MAX_HIGHLIGHT_CHARS)
         for shown_doc, d, score in ranked:
             hit = self._hit(
@@ -764,7 +764,7 @@ class SearchService:
         allowed = columns.visible(self.clock())
         if docnum is None or docnum not in allowed:
             raise QueryError(f"no visible page at {path[:200]!r}")
-        fields = searcher.stored_fields(docnum)
+        fields = columns.page(docnum)
         lang = fields["lang"]
         same = columns.same_language_other_texts(docnum, allowed)
         if not same:

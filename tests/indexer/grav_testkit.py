@@ -7,6 +7,7 @@ import yaml
 
 from indexer.site import Site
 from indexer.sync import reindex
+from search.doctable import iter_pages
 from search.store import open_index
 
 DEFAULT_SYSTEM = {
@@ -80,6 +81,6 @@ def read_documents(index_dir: Path) -> dict[str, dict]:
     ix = open_index(index_dir)
     try:
         with ix.searcher() as searcher:
-            return {doc["path"]: doc for doc in searcher.documents()}
+            return {doc["path"]: doc for _, doc in iter_pages(searcher.reader())}
     finally:
         ix.close()

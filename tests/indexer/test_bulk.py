@@ -20,6 +20,7 @@ from indexer.sync import Report, _read, reindex
 from indexer.walk import page_files
 from search import hot, postings, store
 from search.analysis.indexing import IndexingFrequency, IndexingPositions
+from search.doctable import iter_pages
 from search.positions import CompactPositions
 from search.schema import build_schema
 from tests.conftest import CONTENT, CORPUS, REPO
@@ -48,7 +49,7 @@ def _each_posting(r, path_of: dict, read) -> dict:
 def _contents(ix) -> dict:
     """Every posting (by page path), field length, stored field and column value of an index."""
     with ix.reader() as r:
-        path_of = {d: f["path"] for d, f in r.iter_docs()}
+        path_of = {d: f["path"] for d, f in iter_pages(r)}
         postings = {
             term: sorted(found) for term, found in _each_posting(r, path_of, lambda m: (m.weight(), m.value())).items()
         }
@@ -56,7 +57,7 @@ def _contents(ix) -> dict:
         lengths = {
             (fn, path_of[d]): r.doc_field_length(d, fn) or 0 for fn in r.schema.scorable_names() for d in path_of
         }
-        stored = {f["path"]: f for _, f in r.iter_docs()}
+        stored = {f["path"]: f for _, f in iter_pages(r)}
         columns = {}
         for fieldname, fieldobj in r.schema.items():
             if fieldobj.column_type and r.has_column(fieldname):
@@ -69,7 +70,7 @@ def _contents(ix) -> dict:
 def _block_statistics(ix) -> dict:
     """Each term's statistics and, posting by posting, its block's (what Whoosh uses to skip blocks)."""
     with ix.reader() as r:
-        path_of = {d: f["path"] for d, f in r.iter_docs()}
+        path_of = {d: f["path"] for d, f in iter_pages(r)}
         blocks = _each_posting(r, path_of, lambda m: (m.block_max_weight(), m.block_min_length(), m.block_max_length()))
         infos = {term: r.term_info(*term) for term in blocks}
     return {
@@ -170,7 +171,7 @@ def test_positions_written_in_whooshs_own_form_read_as_ours(tmp_path, corpus_doc
 def _contents_with(ix, what, positional: bool) -> dict:
     """Each term's sorted ``(page path, *what(matcher))`` in the fields with (or without) positions."""
     with ix.reader() as r:
-        path_of = {d: f["path"] for d, f in r.iter_docs()}
+        path_of = {d: f["path"] for d, f in iter_pages(r)}
         fields = {n for n, f in r.schema.items() if isinstance(f.format, formats.Positions) == positional}
         out = {}
         for fieldname, text in r.all_terms():

@@ -6,6 +6,9 @@ import shutil
 import pytest
 from grav_testkit import DEFAULT_SYSTEM, page_text
 
+from search.doctable import COLUMN_FIELDS, page_fields
+from search.store import open_index
+
 POST = "02.news/01.first-post/item.en.md"
 
 
@@ -147,3 +150,24 @@ def test_changed_parent_slug_moves_the_children(site):
     assert docs["02.news/blog.en.md"]["url"] == "/en/articles"
     assert docs[POST]["url"] == "/en/articles/first-post"
     assert docs["02.news/02.second-post/item.en.md"]["url"] == "/en/articles/second-post"
+
+
+def test_values_kept_as_columns_are_stored_once(site):
+    """A page's stored document leaves out what its columns hold (path, URL, title, dates, …), after
+    a full build and after an edit alike; the page's fields read back whole."""
+    site.write(POST, page_text("title: First post, edited\ndate: '03-04-2024 10:00'", "Text about platelets.\n"))
+    assert counts(site.reindex()) == (1, 2, 0)
+    ix = open_index(site.index_dir)
+    try:
+        with ix.reader() as reader:
+            live = [d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
+            assert len(live) == 3 and len(reader.leaf_readers()) > 1  # the edit is in a segment of its own
+            for d in live:
+                assert not set(reader.stored_fields(d)) & set(COLUMN_FIELDS)
+            edited = next(page_fields(reader, d) for d in live if page_fields(reader, d)["path"] == POST)
+    finally:
+        ix.close()
+    assert edited["title"] == "First post, edited" and edited["url"] == "/en/news/first-post"
+    assert (edited["year"], edited["month"], edited["lang"]) == ("2024", "2024-04", "en")
+    assert edited["date"] > 0 and edited["visible_from"] == 0 and edited["body"] == "Text about platelets."
+    assert site.documents()[POST]["title"] == "First post, edited"

@@ -108,7 +108,7 @@ def test_translations_and_copies_are_every_live_page_with_the_same_folder_or_tex
 
     from indexer.site import Site
     from indexer.sync import reindex
-    from search.doctable import DocTable
+    from search.doctable import DocTable, page_fields
     from tests.conftest import CONTENT
 
     site_dir = tmp_path / "site"
@@ -124,7 +124,7 @@ def test_translations_and_copies_are_every_live_page_with_the_same_folder_or_tex
             assert reader.has_deletions() and len(reader.leaf_readers()) > 1
             table = DocTable(reader)
             live = [d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
-            stored = {d: reader.stored_fields(d) for d in live}
+            stored = {d: page_fields(reader, d) for d in live}
             for d in live:
                 assert table.in_folder(d) == [o for o in live if stored[o]["folder"] == stored[d]["folder"]]
                 assert table.copies(d) == [o for o in live if stored[o]["same_text"] == stored[d]["same_text"]]
