@@ -11,6 +11,7 @@ import pytest
 from whoosh import formats
 from whoosh import index as windex
 from whoosh.analysis.analyzers import CompositeAnalyzer
+from whoosh.codec.whoosh3 import W3Codec
 
 from indexer import bulk
 from indexer.documents import to_document
@@ -94,10 +95,11 @@ def _plain_schema():
     return schema
 
 
-def _whoosh_index(tmp_path: Path, docs: list[dict]):
+def _whoosh_index(tmp_path: Path, docs: list[dict], blocklimit: int = bulk.BLOCK_POSTINGS):
     (tmp_path / "whoosh").mkdir()
     ix = windex.create_in(str(tmp_path / "whoosh"), _plain_schema())
-    with ix.writer() as writer:
+    # Whoosh's writer with the codec settings a bulk build uses (blocks of BLOCK_POSTINGS postings).
+    with ix.writer(codec=W3Codec(blocklimit=blocklimit, compression=bulk.ZLIB_LEVEL)) as writer:
         for doc in docs:
             writer.add_document(**doc)
     return ix
@@ -127,8 +129,10 @@ def test_the_plain_schema_is_plain():
     assert all(type(f.analyzer) is CompositeAnalyzer for f in texts)
 
 
-def test_a_bulk_build_writes_what_whooshs_own_writer_writes(tmp_path, corpus_docs):
-    plain = _whoosh_index(tmp_path, corpus_docs)
+@pytest.mark.parametrize("blocklimit", [bulk.BLOCK_POSTINGS, 16])  # 16: common words' postings in many blocks
+def test_a_bulk_build_writes_what_whooshs_own_writer_writes(tmp_path, corpus_docs, blocklimit, monkeypatch):
+    monkeypatch.setattr(bulk, "BLOCK_POSTINGS", blocklimit)
+    plain = _whoosh_index(tmp_path, corpus_docs, blocklimit)
     expected = _contents(plain)
     ix, outcome = _bulk_index(tmp_path, corpus_docs)
     assert outcome.indexed == len(corpus_docs) and len(outcome.segments) == 1
