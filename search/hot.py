@@ -27,7 +27,8 @@ import threading
 import numpy as np
 
 EXTENSION = ".hot"
-MAGIC = b"POISK-HOT-4\n"
+MAGIC = b"POISK-HOT-5\n"
+_MAGIC_GAPS = b"POISK-HOT-4\n"  # ids without escaped gaps: still read (the same forms less one)
 _MAGIC_NARROW = b"POISK-HOT-3\n"  # every array a plain (narrowed) array: still read
 _MAGIC_32BIT = b"POISK-HOT-2\n"  # written before the arrays were narrowed: still read
 # Terms with at least this many postings in a segment are written (4 blocks and more), with their
@@ -39,8 +40,10 @@ ARRAYS = ("ids", "weights", "counts", "positions")
 _DTYPES = {"ids": "<i4", "weights": "<f4", "counts": "<i4", "positions": "<i4"}
 # Besides a numpy type, an array's form in the header: the ids as a bitmap (a bit for each document
 # up to the last) or as one-byte gaps, whichever is smallest; weights that are all one number, or
-# each posting's count of positions, as that number or that array alone.
-_BITS, _GAPS, _SAME, _COUNTS = "bits", "gaps", "same", "counts"
+# each posting's count of positions, as that number or that array alone. Escaped gaps: a byte per
+# gap, 0 for one that does not fit (or a first id of 0), those gaps then following in order as
+# 16- or 32-bit numbers ("escaped:<u2").
+_BITS, _GAPS, _SAME, _COUNTS, _ESCAPED = "bits", "gaps", "same", "counts", "escaped"
 
 
 def _narrow(name: str, values) -> np.ndarray:
@@ -76,6 +79,12 @@ def _packed(name: str, values, arrays: dict) -> tuple[bytes, str, int]:
         gaps = np.diff(wide, prepend=0)
         if gaps.max() < 256 and (count < 2 or gaps[1:].min() > 0):
             forms.append((gaps.astype(np.uint8).tobytes(), _GAPS))
+        elif count < 2 or gaps[1:].min() > 0:
+            escaped = (gaps == 0) | (gaps > 255)
+            large = _narrow("ids", gaps[escaped])
+            if large.dtype.itemsize > 1:
+                small = np.where(escaped, 0, gaps).astype(np.uint8)
+                forms.append((small.tobytes() + large.tobytes(), f"{_ESCAPED}:{large.dtype.str}"))
         data, form = min(forms, key=lambda f: len(f[0]))
         return data, form, count
     return narrow.tobytes(), narrow.dtype.str, count
@@ -108,6 +117,14 @@ def _unpacked(name: str, data: bytes, count: int, form: str, read) -> np.ndarray
         return ids.astype(np.int32) if len(ids) == count else None
     if form == _GAPS:
         return np.cumsum(np.frombuffer(data, np.uint8), dtype=np.int32)
+    if form.startswith(_ESCAPED):
+        gaps = np.frombuffer(data, np.uint8, count).astype(np.int32)
+        escaped = gaps == 0
+        large = np.frombuffer(data, form.split(":", 1)[1], offset=count)
+        if len(large) != int(escaped.sum()):
+            return None
+        gaps[escaped] = large
+        return np.cumsum(gaps, dtype=np.int32)
     if form.startswith(_SAME):
         return np.full(count, float(form.split(":", 1)[1]), dtype=np.float32)
     if form == _COUNTS:
@@ -124,12 +141,15 @@ class HotFile:
         with open(path, "rb") as f:
             head = f.read(len(MAGIC) + 8)
             magic = head[: len(MAGIC)]
-            if magic not in (MAGIC, _MAGIC_NARROW, _MAGIC_32BIT):
+            if magic not in (MAGIC, _MAGIC_GAPS, _MAGIC_NARROW, _MAGIC_32BIT):
                 raise ValueError(f"{path}: not a hot postings file")
             (length,) = struct.unpack("<Q", head[len(MAGIC) :])
             meta = pickle.loads(f.read(length))
         self.terms: dict = meta["terms"]
-        if magic != MAGIC:  # plain arrays: 32-bit as this file's type was first written, or narrowed
+        if magic in (
+            _MAGIC_NARROW,
+            _MAGIC_32BIT,
+        ):  # plain arrays: 32-bit as this file's type was first written, or narrowed
             for where in self.terms.values():
                 for name, (offset, count, *dtype) in where.items():
                     dtype = dtype[0] if dtype else _DTYPES[name]

@@ -17,10 +17,39 @@ def test_arrays_are_stored_narrow_and_read_back_exactly(tmp_path):
     assert [a.tolist() for a in f.positions("body_ru", b"small")] == [small[k] for k in hot.ARRAYS]
     assert [a.tolist() for a in f.get("body_ru", b"wide")] == [wide["ids"], wide["weights"]]
     where = f.terms[("body_ru", b"small")]
-    assert where["ids"][2] == "<u2" and where["weights"][2] == "|u1" and where["positions"][2] == "<i4"
+    assert where["ids"][2] == "escaped:<u2" and where["weights"][2] == "|u1" and where["positions"][2] == "<i4"
+    assert f.terms[("body_ru", b"wide")]["ids"][2] == "escaped:<i4"  # 7 in a byte, the gap of 69,993 in 4
     assert f.positions_in("body_ru", b"small", [1, 2, 300]) == {1: [0], 300: [70000]}
-    # 2 + 1 + 1 bytes a number where they fit, 4 where not: 44 bytes of arrays instead of 68.
-    assert path.stat().st_size - f.start == 3 * 2 + 3 + 3 + 4 * 4 + 2 * 4 + 2 * 4
+    # Ids as one-byte gaps and those that do not fit (295; 69,993) in 2 or 4 bytes; 1 byte a number
+    # for weights and counts, 4 where they do not fit: 41 bytes of arrays instead of 68.
+    assert path.stat().st_size - f.start == (3 + 2) + 3 + 3 + 4 * 4 + (2 + 4) + 2 * 4
+
+
+def test_ids_with_a_few_long_gaps_take_a_byte_each_and_the_long_gaps_apart(tmp_path):
+    path = tmp_path / "seg.hot"
+    rng = np.random.default_rng(5)
+    gaps = rng.integers(1, 120, 3000)
+    gaps[::100] = rng.integers(256, 3000, 30)  # one gap in a hundred does not fit a byte
+    starts_at_0 = np.cumsum(gaps) - gaps[0]  # the first id 0: a gap of 0, escaped too
+    far = [5, 200_000, 200_001, 200_002]  # a gap over 65,535: the long gaps as 32-bit numbers
+    terms = [("body_kk", b"a", {"ids": starts_at_0.tolist()}), ("body_kk", b"far", {"ids": far})]
+    hot.write(str(path), [(fn, t, {**a, "weights": [1.0] * len(a["ids"])}) for fn, t, a in terms])
+    f = hot.HotFile(str(path))
+    for fieldname, text, arrays in terms:
+        assert f.get(fieldname, text)[0].tolist() == arrays["ids"]
+    # a byte each; the first gap (0) and the 29 other long ones in 2 bytes
+    assert f.terms[("body_kk", b"a")]["ids"][2:] == ("escaped:<u2", 3000 + 2 * 30)
+    assert f.terms[("body_kk", b"far")]["ids"][2] == "escaped:<i4"
+
+
+def test_a_file_without_escaped_gaps_is_still_read(tmp_path):
+    path = tmp_path / "hot4.hot"
+    gaps, weights = np.array([2, 7, 1], "<u1"), np.array([1, 3, 2], "|u1")
+    where = {"ids": (0, 3, "gaps", 3), "weights": (3, 3, "|u1", 3)}
+    header = pickle.dumps({"bytes": 6, "terms": {("body_en", b"word"): where}})
+    path.write_bytes(b"POISK-HOT-4\n" + struct.pack("<Q", len(header)) + header + gaps.tobytes() + weights.tobytes())
+    got = hot.HotFile(str(path)).get("body_en", b"word")
+    assert [a.tolist() for a in got] == [[2, 9, 10], [1.0, 3.0, 2.0]]
 
 
 def test_a_file_of_32_bit_arrays_is_still_read(tmp_path):
