@@ -46,10 +46,10 @@ PROCESS_MB = 1400
 # The posting blocks: up to BLOCK_POSTINGS postings each (Whoosh writes 128), compressed with zlib at
 # ZLIB_LEVEL. A common word's postings are read whole (search.postings), so small blocks only add a
 # header, a length and a zlib stream each, and compress worse. At 100k realistic pages, postings file
-# 200 -> 181 MB with blocks of 1024 at level 1, 170 MB at level 6; the build takes no longer
-# (fewer blocks to pickle), the answers and first-time latency are the same. Every Whoosh
-# distribution reads blocks of any size (each block says how many postings it holds).
-BLOCK_POSTINGS = 1024
+# 200 -> 181 MB with blocks of 1024 at level 1, 170 MB at level 6, 168 MB with blocks of 4096; the
+# build takes no longer (fewer blocks to pickle), the answers and first-time latency are the same.
+# Every Whoosh distribution reads blocks of any size (each block says how many postings it holds).
+BLOCK_POSTINGS = 4096
 ZLIB_LEVEL = 6
 
 # Terms with at most this many postings in a segment are kept inside their entry in the terms

@@ -43,7 +43,6 @@ def to_document(page: Page) -> dict:
     return {
         **levels,
         "path": page.path,
-        "folder": page.folder,
         "same_text": same_text_key(page),
         "lang": page.lang,
         "url": page.url,

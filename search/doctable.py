@@ -17,10 +17,10 @@ from search.schema import taxonomy_pairs
 
 FACETS = ("year", "month", "lang")
 # A page's values kept once, as columns: its stored document (a pickled dict, compressed) leaves them
-# out, and DocTable.page / page_fields put them back (a fifth of the stored documents' size).
+# out, and DocTable.page / page_fields put them back (a fifth of the stored documents' size). A page's
+# folder is not kept at all: it is read from its path (folder_of).
 COLUMN_FIELDS = (
     "path",
-    "folder",
     "same_text",
     "lang",
     "url",
@@ -265,8 +265,9 @@ class DocTable:
         fields["date"] = int(self.dates[docnum])
         fields["visible_from"] = int(self._from[docnum])
         fields["visible_until"] = int(self._until[docnum])
-        for name in ("path", "folder", "same_text", "url", "title"):
+        for name in ("path", "same_text", "url", "title"):
             fields[name] = self.value(name, docnum)
+        fields["folder"] = folder_of(fields["path"])
         return fields
 
     def value(self, name: str, docnum: int) -> str:
@@ -332,7 +333,6 @@ def _leaves(reader) -> list:
 # one per document, are kept as their distinct values in a bytes array and each document's code.
 _segments: dict = {}
 _segments_lock = threading.Lock()
-_KEYS = ("same_text", "folder")
 
 
 def _segment_columns(sub) -> dict:
@@ -344,7 +344,8 @@ def _segment_columns(sub) -> dict:
         return found
     size, shared = sub.doc_count_all(), {}
     found = {name: [shared.setdefault(v, v) for v in sub.column_reader(name)] for name in FACETS}
-    found.update({name: _distinct(sub.column_reader(name)) for name in _KEYS})
+    found["same_text"] = _distinct(sub.column_reader("same_text"))
+    found["folder"] = _distinct(map(folder_of, sub.column_reader("path")))
     found["taxonomy"] = _pairs(sub, size)
     found["dated"] = (
         np.fromiter(sub.column_reader("dated"), np.int64, size).astype(bool)
@@ -408,12 +409,18 @@ def _encode(values: list) -> tuple[np.ndarray, list]:
     return np.fromiter((index[v] for v in values), dtype=np.int64, count=len(values)), distinct
 
 
+def folder_of(path: str) -> str:
+    """Return the page folder of page file ``path`` (relative to the pages folder; "." at its top)."""
+    return path.rpartition("/")[0] or "."
+
+
 def page_fields(reader, docnum: int) -> dict:
     """Return the fields of ``docnum``: its stored document with the values kept as columns."""
     fields = reader.stored_fields(docnum)
     for name in COLUMN_FIELDS:
         if reader.has_column(name):
             fields[name] = reader.column_reader(name)[docnum]
+    fields["folder"] = folder_of(fields["path"])
     return fields
 
 
@@ -423,6 +430,7 @@ def iter_pages(reader) -> Iterator[tuple[int, dict]]:
     for docnum, stored in reader.iter_docs():
         for name, values in columns:
             stored[name] = values[docnum]
+        stored["folder"] = folder_of(stored["path"])
         yield docnum, stored
 
 

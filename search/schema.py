@@ -69,10 +69,9 @@ def build_schema() -> fields.Schema:
     # Values kept as columns (sortable) are not stored as well: search.doctable.COLUMN_FIELDS lists
     # them, and DocTable.page / page_fields read a page's fields with them put back.
     schema = fields.Schema(
-        # Identity: the source file relative to the pages folder, and its page folder
-        # (the files of one folder are translations of one page).
+        # Identity: the source file relative to the pages folder. Its page folder (the files of one
+        # folder are translations of one page) is read from it: search.doctable.folder_of.
         path=fields.ID(unique=True, sortable=True),  # a column: page vectors find their documents
-        folder=_unindexed(fields.ID(sortable=True)),
         # Pages whose text is the same (copies under two folder numbers) share this key and
         # are answered as one hit that lists its other addresses.
         same_text=_unindexed(fields.ID(sortable=True)),

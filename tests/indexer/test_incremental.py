@@ -153,8 +153,9 @@ def test_changed_parent_slug_moves_the_children(site):
 
 
 def test_values_kept_as_columns_are_stored_once(site):
-    """A page's stored document leaves out what its columns hold (path, URL, title, dates, …), after
-    a full build and after an edit alike; the page's fields read back whole."""
+    """A page's stored document leaves out what its columns hold (path, URL, title, dates, …) and its
+    folder (read from its path), after a full build and after an edit alike; the page's fields read
+    back whole."""
     site.write(POST, page_text("title: First post, edited\ndate: '03-04-2024 10:00'", "Text about platelets.\n"))
     assert counts(site.reindex()) == (1, 2, 0)
     ix = open_index(site.index_dir)
@@ -163,11 +164,12 @@ def test_values_kept_as_columns_are_stored_once(site):
             live = [d for d in range(reader.doc_count_all()) if not reader.is_deleted(d)]
             assert len(live) == 3 and len(reader.leaf_readers()) > 1  # the edit is in a segment of its own
             for d in live:
-                assert not set(reader.stored_fields(d)) & set(COLUMN_FIELDS)
+                assert not set(reader.stored_fields(d)) & {*COLUMN_FIELDS, "folder"}
             edited = next(page_fields(reader, d) for d in live if page_fields(reader, d)["path"] == POST)
     finally:
         ix.close()
     assert edited["title"] == "First post, edited" and edited["url"] == "/en/news/first-post"
+    assert edited["folder"] == "02.news/01.first-post"  # read from the path: translations share it
     assert (edited["year"], edited["month"], edited["lang"]) == ("2024", "2024-04", "en")
     assert edited["date"] > 0 and edited["visible_from"] == 0 and edited["body"] == "Text about platelets."
     assert site.documents()[POST]["title"] == "First post, edited"
