@@ -424,14 +424,18 @@ def page_fields(reader, docnum: int) -> dict:
     return fields
 
 
-def iter_pages(reader) -> Iterator[tuple[int, dict]]:
-    """Yield (number, fields) of each live document: its stored document with the values kept as columns."""
-    columns = [(name, list(reader.column_reader(name))) for name in COLUMN_FIELDS if reader.has_column(name)]
-    for docnum, stored in reader.iter_docs():
-        for name, values in columns:
-            stored[name] = values[docnum]
-        stored["folder"] = folder_of(stored["path"])
-        yield docnum, stored
+def iter_pages(reader, names: tuple[str, ...] = COLUMN_FIELDS) -> Iterator[tuple[int, dict]]:
+    """Yield (number, fields) of each live document: its stored document with the values kept as
+    columns (those of ``names``; the path and the folder always). The columns are read a segment at a
+    time: a million pages' values are never in memory at once."""
+    names = ("path", *(n for n in names if n != "path"))
+    for sub, offset in _leaves(reader):
+        columns = [(name, list(sub.column_reader(name))) for name in names if sub.has_column(name)]
+        for docnum, stored in sub.iter_docs():
+            for name, values in columns:
+                stored[name] = values[docnum]
+            stored["folder"] = folder_of(stored["path"])
+            yield offset + docnum, stored
 
 
 def find_page(searcher, path: str) -> dict | None:
