@@ -95,7 +95,7 @@ def _read(chain, text: str, positions, into: set[str]) -> None:
     """Add the words of ``text`` at ``positions`` (as ``chain`` numbers them) to ``into``."""
     if not positions:
         return
-    texts, owners = chain.layout(text)
+    texts, owners = chain.layout(text, max(positions))
     for pos in positions:
         if pos < len(owners) and owners[pos] >= 0:
             into.add(texts[owners[pos]])
@@ -105,8 +105,8 @@ def _split(chain, both: str, title: str, positions, in_title: set[str], in_body:
     """As :func:`_read` for a field holding the title, a line break and the body: each word to its part."""
     if not positions:
         return
-    texts, owners = chain.layout(both)
-    in_title_words = len(chain.layout(title)[0])
+    texts, owners = chain.layout(both, max(positions))
+    in_title_words = len(chain.words(title))
     for pos in positions:
         if pos < len(owners) and owners[pos] >= 0:
             i = owners[pos]

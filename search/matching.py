@@ -78,18 +78,37 @@ def phrase_documents(reader, fieldname: str, steps: list[list[bytes]], fmt) -> l
     lists = {w: postings(reader, fieldname, w, values=True) for step in steps for w in step}
     candidates = None
     for step in steps:
-        ids = np.unique(np.concatenate([lists[w].ids for w in step])) if len(step) > 1 else lists[step[0]].ids
+        ids = _union([lists[w].ids for w in step])
         candidates = ids if candidates is None else np.intersect1d(candidates, ids, assume_unique=True)
         if not len(candidates):
             return []
     found = None
     for i, step in enumerate(steps):
-        keys = np.unique(np.concatenate([_position_keys(lists[w], candidates, fmt) for w in step]))
+        keys = _union([_position_keys(lists[w], candidates, fmt) for w in step])
         # A phrase starting at p has its i-th word at p + i: keep the starts whose next word follows.
         found = keys if found is None else found[np.isin(found + i, keys, assume_unique=True)]
         if not len(found):
             return []
-    return np.unique(found >> 32).tolist()
+    return _distinct(found >> 32).tolist()
+
+
+def _union(arrays: list[np.ndarray]) -> np.ndarray:
+    """Return the sorted union of ascending arrays of distinct numbers (one array: itself)."""
+    if len(arrays) == 1:
+        return arrays[0]
+    joined = np.concatenate(arrays)
+    joined.sort(kind="stable")
+    return _distinct(joined)
+
+
+def _distinct(ascending: np.ndarray) -> np.ndarray:
+    """Return an ascending array without its repeats (``np.unique`` hashes and sorts again)."""
+    if len(ascending) < 2:
+        return ascending
+    keep = np.empty(len(ascending), dtype=bool)
+    keep[0] = True
+    np.not_equal(ascending[1:], ascending[:-1], out=keep[1:])
+    return ascending[keep]
 
 
 def _position_keys(post, docs: np.ndarray, fmt) -> np.ndarray:

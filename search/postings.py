@@ -8,6 +8,7 @@ interface is used, so the answer is the same either way.
 """
 
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
 
 import numpy as np
@@ -136,8 +137,11 @@ def _read(reader, fieldname: str, text: bytes, values: bool) -> Postings:
                 return Postings(found[0], found[1], None)
     if (fieldname, text) not in reader:
         return _EMPTY
+    matcher = reader.postings(fieldname, text)
+    # A block's positions come unpickled with its numbers: kept, a hit's positions are not read again.
+    values = values or (_by_block(matcher) and matcher._fixedsize is None and matcher.supports("positions"))
     ids, weights, vals = [], [], [] if values else None
-    for block_ids, block_weights, block_values in _blocks(reader.postings(fieldname, text), values):
+    for block_ids, block_weights, block_values in _blocks(matcher, values):
         ids.append(np.asarray(block_ids, dtype=np.int32))
         weights.append(np.asarray(block_weights, dtype=np.float32))
         if values:
@@ -159,9 +163,17 @@ def positions_in(reader, fieldname: str, text: bytes, docs, positions: bool = Tr
         found = arrays.positions_in(fieldname, text, docs)
         if found is not None:
             return found
+    if positions:
+        segment = _segment_key(reader)
+        with _cache_lock:
+            entry = _cache.get((segment, fieldname, text)) if segment is not None else None
+        if entry is not None and entry[0].values is not None:
+            return _positions_from(entry[0], docs, reader.schema[fieldname].format)
     if (fieldname, text) not in reader:
         return {}
     matcher = reader.postings(fieldname, text)
+    if _by_block(matcher):
+        return _positions_by_block(matcher, docs, positions)
     out = {}
     for doc in docs:
         if not matcher.is_active():
@@ -172,6 +184,63 @@ def positions_in(reader, fieldname: str, text: bytes, docs, positions: bool = Tr
                 break
         if matcher.id() == doc:
             out[doc] = list(matcher.value_as("positions")) if positions else []
+    return out
+
+
+def _positions_from(found: Postings, docs, fmt) -> dict[int, list[int]]:
+    """Return the positions in ``docs`` of a term's postings read whole (with their values)."""
+    want = np.asarray(list(docs), dtype=np.int64)
+    if not len(want) or not len(found.ids):
+        return {}
+    where = np.minimum(np.searchsorted(found.ids, want), len(found.ids) - 1)
+    held = found.ids[where] == want
+    decode = fmt.decoder("positions")
+    return {doc: list(decode(found.values[k])) for k, doc in zip(where[held].tolist(), want[held].tolist())}
+
+
+def _by_block(matcher) -> bool:
+    """Return whether ``matcher`` is the W3 codec's leaf matcher, read block by block here."""
+    return all(hasattr(matcher, name) for name in _BLOCK_READER + ("_maxid", "format"))
+
+
+def _block_ids(matcher) -> np.ndarray:
+    """Return the document numbers of a W3 leaf matcher's current block, as an array."""
+    gaps = all(hasattr(matcher, n) for n in ("_data", "_read_data", "_byteids"))
+    if matcher._ids is None and gaps and not matcher._byteids:
+        if matcher._data is None:
+            matcher._read_data()
+        return np.cumsum(matcher._data[0], dtype=np.int64)
+    if matcher._ids is None:
+        matcher._read_ids()
+    return np.asarray(matcher._ids, dtype=np.int64)
+
+
+def _positions_by_block(matcher, docs, positions: bool) -> dict[int, list[int]]:
+    """As :func:`positions_in`, a block at a time: a block without any of ``docs`` is passed by its
+    header alone; in the others, the documents are found by a binary search of the block's numbers
+    (Whoosh's ``skip_to`` steps through a block one posting at a time)."""
+    docs = list(docs)
+    want = np.asarray(docs, dtype=np.int64)
+    decode = matcher.format.decoder("positions") if positions else None
+    out: dict[int, list[int]] = {}
+    i = 0
+    while i < len(docs) and matcher.is_active():
+        last = matcher._maxid
+        if docs[i] > last:
+            matcher._next_block()
+            continue
+        j = bisect_right(docs, last, i)
+        ids = _block_ids(matcher)
+        part = want[i:j]
+        where = np.minimum(np.searchsorted(ids, part), len(ids) - 1)
+        held = ids[where] == part
+        if held.any():
+            if positions and matcher._values is None:
+                matcher._read_values()
+            for k, doc in zip(where[held].tolist(), part[held].tolist()):
+                out[doc] = list(decode(matcher._values[k])) if positions else []
+        i = j
+        matcher._next_block()
     return out
 
 

@@ -562,11 +562,14 @@ class SearchService:
                 docs, scores = ranking.order(ranked_query, searcher, hits, budget)
                 docs, scores = self._recent(columns, docs, scores, req, trace)
                 best = columns.distinct(docs)
-                ranked += [
+                docs, scores = docs[best], scores[best]
+                # (Only as many as wanted are looked at: a common word ranks thousands of pages.)
+                fresh = (
                     (d, sc)
-                    for d, sc in zip(docs[best].tolist(), scores[best].tolist())
-                    if d not in named_set and int(columns.same_text[d]) not in taken
-                ][: wanted - len(ranked)]
+                    for d, sc, story in zip(docs.tolist(), scores.tolist(), columns.same_text[docs].tolist())
+                    if d not in named_set and story not in taken
+                )
+                ranked += list(itertools.islice(fresh, wanted - len(ranked)))
             if len(ranked) < wanted and (len(soft) or near):
                 softly: list[tuple[int, float]] = []
                 if len(soft):

@@ -122,30 +122,47 @@ class IndexingChain(CompositeAnalyzer):
             )
         ]
 
-    def layout(self, value: str) -> tuple[list[str], list[int]] | None:
+    def layout(self, value: str, upto: int | None = None) -> tuple[list[str], list[int]] | None:
         """Return the tokenizer's words of ``value`` and, for each position an index-mode run gives a key,
         the number of the word it came from; None when the chain has no loop form.
 
         Only the filters up to the stop filter decide the positions (later ones add keys at a
         position, never a position), so a chain cut after its stop filter lays a text out as the
-        whole chain does, without the costly steps (lemmas, stems, families).
+        whole chain does, without the costly steps (lemmas, stems, families). Given ``upto``, the
+        words are analysed only as far as that position needs (the positions after it may be
+        missing): a word's place depends on the words before it, never on those after it.
         """
         plan = self._plan()
         if plan is None:
             return None
         texts, places = _splits(self.items[0], value)
+        if upto is None or upto < 0:
+            return texts, self._owners(plan, texts, places)
+        took = min(len(texts), 2 * upto + 16)  # a stop word or two for every word kept, as a start
+        while True:
+            owners = self._owners(plan, texts[:took], places)
+            if took == len(texts) or len(owners) > upto:
+                return texts, owners
+            took = min(len(texts), 2 * took)
+
+    def words(self, value: str) -> list[str]:
+        """Return the tokenizer's words of ``value``, as :meth:`layout` numbers them."""
+        return _splits(self.items[0], value)[0]
+
+    def _owners(self, plan, texts: list[str], places: list[int]) -> list[int]:
+        """Return, for each position the run of ``texts`` gives a key, the number of its word (see layout)."""
         made = _made(self, plan, texts, "index", True, True, True)
         if any(kind and item.renumber for kind, item in plan):
             owners = [i for i, word in enumerate(made) for _ in word.groups]
             if not owners:
-                return texts, []
-            return texts, [-1] * places[owners[0]] + owners  # numbered on from the first survivor's place
+                return []
+            return [-1] * places[owners[0]] + owners  # numbered on from the first survivor's place
         owners: list[int] = []
         for i, (word, pos) in enumerate(zip(made, places)):
             if word.groups and word.keys:
                 owners.extend([-1] * (pos + 1 - len(owners)))
                 owners[pos] = i
-        return texts, owners
+        return owners
 
     def collect(self, value: str, positions: bool) -> dict | None:
         """Return an index-mode run's keys with their positions (or counts), in order of first

@@ -129,3 +129,18 @@ def test_split_words_is_what_the_tokenizer_yields(join):
         assert list(zip(words, positions, strict=True)) == [
             (t.text, t.pos) for t in tokenizer(text, positions=True, mode="index")
         ]
+
+
+@pytest.mark.parametrize("lang, level", [("ru", "exact"), ("kk", "exact"), ("en", "exact"), (None, "code")])
+def test_a_texts_layout_as_far_as_a_position_is_the_whole_layouts_start(lang, level):
+    from search.analysis.chains import layout_chain
+
+    chain = layout_chain(lang, level)
+    for text in TRICKY + _corpus_texts(40):
+        texts, owners = chain.layout(text)
+        assert texts == chain.words(text)
+        for upto in sorted({0, 1, 5, len(owners) // 3, len(owners) - 1, len(owners) + 7}):
+            part_texts, part = chain.layout(text, upto)
+            assert part_texts == texts
+            assert part[: upto + 1] == owners[: upto + 1]
+            assert len(part) > upto or part == owners  # as far as asked, or the whole text
