@@ -9,7 +9,6 @@ documents alone.
 """
 
 import time
-from collections import Counter
 from itertools import chain
 
 import numpy as np
@@ -25,7 +24,7 @@ class Budget:
     def __init__(self, seconds: float | None = None):
         self.deadline = None if seconds is None else time.perf_counter() + seconds
         self.partial = False
-        self.positional: dict[int, set[int]] = {}  # by id() of the query part
+        self.positional: dict[int, np.ndarray] = {}  # by id() of the query part: its documents, ascending
 
     def spent(self) -> bool:
         """Return whether the time is up (and remember that the answer is partial)."""
@@ -43,25 +42,46 @@ def matching(
     """
     if isinstance(query, wq.Every):
         return set(everything)
+    return set(documents(query, searcher, everything, budget).tolist())
+
+
+_NONE = np.empty(0, np.int64)
+
+
+def documents(
+    query: wq.Query, searcher, everything: frozenset[int] | set[int], budget: "Budget | None" = None
+) -> np.ndarray:
+    """As :func:`matching`, as an ascending array: the parts are combined as arrays, not as sets of numbers."""
+    if isinstance(query, wq.Every):
+        return np.array(sorted(everything), dtype=np.int64)
     if isinstance(query, wq.NullQuery.__class__):
-        return set()
+        return _NONE
     if isinstance(query, wq.AndNot):
-        found = matching(query.a, searcher, everything, budget)
-        return found - matching(query.b, searcher, everything, budget) if found else found
+        found = documents(query.a, searcher, everything, budget)
+        excluded = documents(query.b, searcher, everything, budget)
+        return np.setdiff1d(found, excluded, assume_unique=True) if len(found) and len(excluded) else found
     if isinstance(query, wq.AndMaybe):
-        return matching(query.a, searcher, everything, budget)
+        return documents(query.a, searcher, everything, budget)
     if isinstance(query, wq.And) and not isinstance(query, wq.Sequence):
-        parts = sorted((matching(q, searcher, everything, budget) for q in query.subqueries), key=len)
-        return parts[0].intersection(*parts[1:]) if parts else set()
+        # Every part is matched (each phrase's matches are kept in the budget for ranking), smallest first.
+        parts = sorted((documents(q, searcher, everything, budget) for q in query.subqueries), key=len)
+        if not parts:
+            return _NONE
+        found = parts[0]
+        for part in parts[1:]:
+            if not len(found):
+                break
+            found = np.intersect1d(found, part, assume_unique=True)
+        return found
     if isinstance(query, wq.Or):
-        parts = [matching(q, searcher, everything, budget) for q in query.subqueries]
+        parts = [part for q in query.subqueries if len(part := documents(q, searcher, everything, budget))]
         need = getattr(query, "minmatch", 0) or 1
+        if not parts:
+            return _NONE
         if need <= 1:
-            return set().union(*parts)
-        counts = Counter()
-        for part in parts:
-            counts.update(part)
-        return {doc for doc, n in counts.items() if n >= need}
+            return _union(parts)
+        values, counts = np.unique(np.concatenate(parts), return_counts=True)
+        return values[counts >= need]
     return _leaf(query, searcher, budget)
 
 
@@ -161,30 +181,32 @@ def _steps(query: wq.Query, searcher) -> tuple[str, list[list[bytes]]] | None:
     return field, [[term_bytes(searcher.schema, field, w) for w in step] for step in steps]
 
 
-def _leaf(query: wq.Query, searcher, budget: "Budget | None") -> set[int]:
-    """Return the documents a term, phrase or other leaf query matches, segment by segment.
+def _leaf(query: wq.Query, searcher, budget: "Budget | None") -> np.ndarray:
+    """Return the documents a term, phrase or other leaf query matches, segment by segment (ascending).
 
     What a positional query (phrase, sequence) matched is kept in the budget, so that ranking
     need not find it again. Once the budget is spent, leaves match nothing (the answer is partial).
     """
-    found: set[int] = set()
     if budget is not None and budget.spent():
-        return found
+        return _NONE
+    found: list[np.ndarray] = []
     if isinstance(query, wq.Term):
         text = term_bytes(searcher.schema, query.fieldname, query.text)
         for sub, offset in searcher.leaf_searchers():
             ids, _ = term_postings(sub.reader(), query.fieldname, text)
-            found.update((ids + offset).tolist())
-        return found
+            if len(ids):
+                found.append(ids.astype(np.int64) + offset)
+        return np.concatenate(found) if len(found) > 1 else found[0] if found else _NONE
     positional = _steps(query, searcher)
     for sub, offset in searcher.leaf_searchers():
         if positional is not None:
             field, steps = positional
-            found.update(
-                d + offset for d in phrase_documents(sub.reader(), field, steps, searcher.schema[field].format)
-            )
+            local = phrase_documents(sub.reader(), field, steps, searcher.schema[field].format)
         else:
-            found.update(offset + i for i in query.matcher(sub, sub.context()).all_ids())
+            local = list(query.matcher(sub, sub.context()).all_ids())
+        if len(local):
+            found.append(np.asarray(local, dtype=np.int64) + offset)
+    docs = np.concatenate(found) if len(found) > 1 else found[0] if found else _NONE  # segments in order
     if budget is not None:
-        budget.positional[id(query)] = found
-    return found
+        budget.positional[id(query)] = docs
+    return docs

@@ -71,8 +71,7 @@ def _evaluate(q: wq.Query, searcher, cand: np.ndarray, budget: Budget) -> tuple[
         return _nothing(cand)
     if isinstance(q, (wq.Phrase, wq.Sequence)) and id(q) in budget.positional:
         # Whoosh scores a phrase or sequence as the sum of its parts' scores where it stands.
-        docs = budget.positional[id(q)]
-        matched = np.isin(cand, np.fromiter(docs, dtype=np.int64, count=len(docs)))
+        matched = np.isin(cand, budget.positional[id(q)])
         if isinstance(q, wq.Phrase):
             parts = [_term(wq.Term(q.fieldname, w), searcher, cand)[0] for w in q.words]
         else:
