@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from whoosh.analysis import Filter
+from whoosh.analysis import Filter, Token
 
 from search.analysis.memory import Memory
 
@@ -165,6 +165,13 @@ class WordKeysFilter(Filter):
                     yield t
 
 
+def _copy(token: Token) -> Token:
+    """Return a copy of ``token`` with the same attributes (``Token.copy`` runs ``__init__`` again: 3× slower)."""
+    copied = Token.__new__(Token)
+    copied.__dict__.update(token.__dict__)
+    return copied
+
+
 class PerWord(Filter):
     """Run ``filters`` on each token alone and remember what they made of each word.
 
@@ -191,7 +198,7 @@ class PerWord(Filter):
         self.filters, self.limit, self._memory = state["filters"], state["limit"], Memory(state["limit"])
 
     def _run(self, token) -> tuple[tuple[str, bool], ...]:
-        stream = iter([token.copy()])
+        stream = iter([_copy(token)])
         for f in self.filters:
             stream = f(stream)
         return tuple((t.text, getattr(t, "proper", False)) for t in stream)

@@ -20,6 +20,7 @@ from whoosh.analysis import StopFilter, Token
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.system import pack_uint
 
+from search.analysis import plain
 from search.analysis.filters import PerWord
 from search.analysis.memory import Memory
 from search.analysis.tokenizer import WordTokenizer, split_words
@@ -48,6 +49,7 @@ class _Splits:
 
 
 _splits = _Splits()
+_UNSET = object()
 
 
 class IndexingChain(CompositeAnalyzer):
@@ -151,18 +153,34 @@ class IndexingChain(CompositeAnalyzer):
 
     def _owners(self, plan, texts: list[str], places: list[int]) -> list[int]:
         """Return, for each position the run of ``texts`` gives a key, the number of its word (see layout)."""
-        made = _made(self, plan, texts, "index", True, True, True)
         if any(kind and item.renumber for kind, item in plan):
-            owners = [i for i, word in enumerate(made) for _ in word.groups]
+            owners = [i for i, n in enumerate(self._counts(plan, texts)) for _ in range(n)]
             if not owners:
                 return []
             return [-1] * places[owners[0]] + owners  # numbered on from the first survivor's place
+        made = _made(self, plan, texts, "index", True, True, True)
         owners: list[int] = []
         for i, (word, pos) in enumerate(zip(made, places)):
             if word.groups and word.keys:
                 owners.extend([-1] * (pos + 1 - len(owners)))
                 owners[pos] = i
         return owners
+
+    def _counts(self, plan, texts: list[str]) -> list[int]:
+        """Return how many positions each of ``texts`` takes: plain words told by :mod:`search.analysis.plain`,
+        the others made by the chain (their marks change no count where a counter exists)."""
+        count = self.__dict__.get("_plain", _UNSET)
+        if count is _UNSET:
+            count = self._plain = plain.counter(plan)
+        if count is None:
+            return [len(word.groups) for word in _made(self, plan, texts, "index", True, True, True)]
+        counts = list(map(count, texts))
+        if None in counts:
+            rest = [i for i, n in enumerate(counts) if n is None]
+            made = _made(self, plan, [texts[i] for i in rest], "index", True, True, True)
+            for i, word in zip(rest, made):
+                counts[i] = len(word.groups)
+        return counts
 
     def collect(self, value: str, positions: bool) -> dict | None:
         """Return an index-mode run's keys with their positions (or counts), in order of first

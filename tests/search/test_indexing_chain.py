@@ -144,3 +144,33 @@ def test_a_texts_layout_as_far_as_a_position_is_the_whole_layouts_start(lang, le
             assert part_texts == texts
             assert part[: upto + 1] == owners[: upto + 1]
             assert len(part) > upto or part == owners  # as far as asked, or the whole text
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_a_plain_words_positions_are_told_as_the_chain_makes_them(lang):
+    from search.analysis import plain
+    from search.analysis.chains import STOP_WORDS, layout_chain
+    from search.analysis.indexing import _word
+
+    chain = layout_chain(lang)
+    plan = chain._plan()
+    count = plain.counter(plan)
+    words = {w for text in TRICKY + _corpus_texts(340) for w in chain.words(text)}
+    words |= {w.lower() for w in words} | set(STOP_WORDS) | {"ёлка", "ёж", "і", "ii", "a", "x", "қ", "ә"}
+    told = 0
+    for word in sorted(words):
+        n = count(word)
+        if n is None:
+            continue
+        told += 1
+        for mark in (False, True, "Aa", "AA"):
+            assert n == len(_word(plan, word, "index", mark, True, True).groups), (word, mark)
+    assert told > 0.6 * len(words)  # most words are plain: the counter is what a layout runs on
+
+
+def test_chains_with_other_filters_have_no_plain_counter():
+    from search.analysis import plain
+    from search.analysis.chains import analyzer_for, layout_chain
+
+    assert plain.counter(layout_chain(None, "code")._plan()) is None
+    assert plain.counter(analyzer_for("ru")._plan()) is None  # lemmas after the stop filter
