@@ -10,19 +10,14 @@ from search import hot, postings
 
 
 def _reference(reader, fieldname: str, text: bytes, docs) -> dict[int, list[int]]:
-    """Whoosh's own reading: skip_to each document, then its positions."""
-    matcher = reader.postings(fieldname, text)
-    out = {}
-    for doc in docs:
-        if not matcher.is_active():
-            break
-        if matcher.id() < doc:
-            matcher.skip_to(doc)
-            if not matcher.is_active():
-                break
-        if matcher.id() == doc:
-            out[doc] = list(matcher.value_as("positions"))
-    return out
+    """Whoosh's own reading: ``skip_to`` each document, then its positions (the path for other matchers)."""
+    block_reading = postings._by_block
+    postings._by_block = lambda matcher: False
+    try:
+        postings.clear_cache()
+        return postings.positions_in(reader, fieldname, text, docs)
+    finally:
+        postings._by_block = block_reading
 
 
 @pytest.fixture(scope="module")
