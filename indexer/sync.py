@@ -223,7 +223,9 @@ def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Repor
     with ix.searcher() as searcher:
         if targets is None:
             # Only what the comparison needs: the stored fields also hold every page's text.
-            known = {f["path"]: {k: f.get(k) for k in KNOWN_FIELDS} for _, f in iter_pages(searcher.reader(), ("url",))}
+            known = {
+                f["path"]: {k: f.get(k) for k in KNOWN_FIELDS} for _, f in iter_pages(searcher.reader(), KNOWN_FIELDS)
+            }
             on_disk = {f.relative_to(pages).as_posix(): f for f in page_files(pages)}
         else:
             targets = {t.strip("/") for t in targets}

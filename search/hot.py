@@ -146,10 +146,7 @@ class HotFile:
             (length,) = struct.unpack("<Q", head[len(MAGIC) :])
             meta = pickle.loads(f.read(length))
         self.terms: dict = meta["terms"]
-        if magic in (
-            _MAGIC_NARROW,
-            _MAGIC_32BIT,
-        ):  # plain arrays: 32-bit as this file's type was first written, or narrowed
+        if magic in (_MAGIC_NARROW, _MAGIC_32BIT):  # plain arrays: 32-bit as first written, or narrowed
             for where in self.terms.values():
                 for name, (offset, count, *dtype) in where.items():
                     dtype = dtype[0] if dtype else _DTYPES[name]

@@ -21,17 +21,8 @@ _BLOCK_READER = ("_read_ids", "_read_weights", "_read_values", "_next_block", "_
 def _blocks(matcher, values: bool):
     """Yield (ids, weights, values or None) of each block of a fresh leaf posting matcher."""
     if all(hasattr(matcher, name) for name in _BLOCK_READER):
-        # A block's ids are stored as gaps (unless "byte ids"): summed by numpy, not one by one.
-        gaps = all(hasattr(matcher, name) for name in ("_data", "_read_data", "_byteids"))
         while matcher.is_active():
-            if matcher._ids is None and gaps and not matcher._byteids:
-                if matcher._data is None:
-                    matcher._read_data()
-                ids = np.cumsum(matcher._data[0], dtype=np.int32)
-            else:
-                if matcher._ids is None:
-                    matcher._read_ids()
-                ids = matcher._ids
+            ids = _block_ids(matcher)
             if matcher._weights is None:
                 matcher._read_weights()
             if values and getattr(matcher, "_values", None) is None:
@@ -103,11 +94,9 @@ def postings(reader, fieldname: str, text: bytes, values: bool = False) -> Posti
     if segment is None:
         return _read(reader, fieldname, text, values)
     key = (segment, fieldname, text)
-    with _cache_lock:
-        entry = _cache.get(key)
-        if entry is not None and (entry[0].has_positions() or not values):
-            _cache.move_to_end(key)
-            return entry[0]
+    found = _cached(key)
+    if found is not None and (found.has_positions() or not values):
+        return found
     found = _read(reader, fieldname, text, values)
     cost = _cost(found)
     if cost > MAX_CACHED_BYTES // 4:
@@ -122,6 +111,16 @@ def postings(reader, fieldname: str, text: bytes, values: bool = False) -> Posti
             _, (_, dropped) = _cache.popitem(last=False)
             _cached_bytes -= dropped
     return found
+
+
+def _cached(key: tuple) -> Postings | None:
+    """Return the postings kept for ``key`` (segment, field, term), marked as just used, or None."""
+    with _cache_lock:
+        entry = _cache.get(key)
+        if entry is None:
+            return None
+        _cache.move_to_end(key)
+        return entry[0]
 
 
 def _read(reader, fieldname: str, text: bytes, values: bool) -> Postings:
@@ -163,12 +162,10 @@ def positions_in(reader, fieldname: str, text: bytes, docs, positions: bool = Tr
         found = arrays.positions_in(fieldname, text, docs)
         if found is not None:
             return found
-    if positions:
-        segment = _segment_key(reader)
-        with _cache_lock:
-            entry = _cache.get((segment, fieldname, text)) if segment is not None else None
-        if entry is not None and entry[0].values is not None:
-            return _positions_from(entry[0], docs, reader.schema[fieldname].format)
+    segment = _segment_key(reader) if positions else None
+    found = _cached((segment, fieldname, text)) if segment is not None else None
+    if found is not None and found.values is not None:
+        return _positions_from(found, docs, reader.schema[fieldname].format)
     if (fieldname, text) not in reader:
         return {}
     matcher = reader.postings(fieldname, text)
@@ -204,7 +201,10 @@ def _by_block(matcher) -> bool:
 
 
 def _block_ids(matcher) -> np.ndarray:
-    """Return the document numbers of a W3 leaf matcher's current block, as an array."""
+    """Return the document numbers of a W3 leaf matcher's current block, as an array.
+
+    A block's ids are stored as gaps (unless "byte ids"): summed by numpy, not one by one.
+    """
     gaps = all(hasattr(matcher, n) for n in ("_data", "_read_data", "_byteids"))
     if matcher._ids is None and gaps and not matcher._byteids:
         if matcher._data is None:
