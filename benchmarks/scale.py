@@ -18,7 +18,8 @@ For each size:
 - First-time latency over HTTP: ``poisk serve`` with its default settings (one waitress process, answer cache
   on, rate limits on: the warm-up is sent from 127.0.0.2, so it does not use up the measured client's
   allowance), warmed by the same 300 other queries, then each measured query asked once, one after another
-  on one keep-alive connection, timed by the client; beside the in-process numbers, and the difference.
+  on one keep-alive connection, timed by the client; beside the in-process numbers, and the difference; then
+  the server's resident memory (its process tree).
 - Where Poisk's time goes: a third set of 300 first-time queries asked in-process with timers around the
   stages of a search (:mod:`benchmarks.stages`).
 - Under load (needs ``wrk``; skipped without it or with ``--no-load``): each engine under gunicorn with one
@@ -586,6 +587,7 @@ def http_first_time(site: Path, index: Path, queries, warm, meaning: bool = True
                 if status != 200:
                     failed[str(status)] += 1
             conn.close()
+            rss = tree_rss_mb(proc.pid)  # what serving these 600 searches left the server holding
         except BaseException:
             log.seek(0)
             print(log.read().decode(errors="replace")[-2000:], file=sys.stderr)
@@ -596,7 +598,7 @@ def http_first_time(site: Path, index: Path, queries, warm, meaning: bool = True
         raise RuntimeError(f"poisk serve answered other than 200: {dict(failed)}")
     if reconnects:
         print(f"benchmarks.scale: the server closed the connection {reconnects} times", file=sys.stderr)
-    return {"p": percentiles(times), "times": times}
+    return {"p": percentiles(times), "times": times, "rss_mb": rss}
 
 
 PACED_RATE = 350  # asked of the paced run; the connections' own waits bring it down to about 300 answered/s
@@ -720,9 +722,10 @@ def print_summary(n: int, count: int, results: dict) -> None:
     print(f"\n## {n:,} pages: first-time latency, {count} queries each asked once after {QUERIES} others\n")
     print(
         "| engine | build s | embed s | peak build RSS MB | index MB | in-process p50 / p95 / p99 ms | "
-        "HTTP p50 / p95 / p99 ms | HTTP − in-process ms | in-process ahead of FTS5 (p50 / p95 / p99) |"
+        "HTTP p50 / p95 / p99 ms | HTTP − in-process ms | in-process ahead of FTS5 (p50 / p95 / p99) | "
+        "save→searchable s | serving RSS MB |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
     fts5 = results.get("fts5", {}).get("q")
     for engine in ("poisk", *BASELINES):
         r = results.get(engine)
@@ -745,6 +748,8 @@ def print_summary(n: int, count: int, results: dict) -> None:
             " / ".join("yes" if mine < theirs else "no" for mine, theirs in zip(r["q"], fts5))
             if fts5 and engine != "fts5"
             else "–",
+            f"{r['save_s']:.2f}" if "save_s" in r else "–",
+            f"{r['http_first']['rss_mb']:.0f}" if "rss_mb" in r.get("http_first", {}) else "–",
         ]
         print("| " + " | ".join(cells) + " |")
     print(f"\n### Where Poisk's time goes: {QUERIES} more first-time queries, in-process\n")
