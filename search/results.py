@@ -1,12 +1,15 @@
 """What a search returns; ``to_dict()`` is the JSON contract of ``/api/search``."""
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class FacetValue:
     value: str
     count: int
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "count": self.count}  # dataclasses.asdict deep-copies: 20x slower
 
 
 @dataclass
@@ -84,7 +87,7 @@ class SearchPage:
             "per_page": self.per_page,
             "took_ms": self.took_ms,
             "results": [h.to_dict() for h in self.results],
-            "facets": {name: [asdict(v) for v in values] for name, values in self.facets.items()},
+            "facets": {name: [v.to_dict() for v in values] for name, values in self.facets.items()},
             "corrected": self.corrected,
             "partial": self.partial,
             "relaxed": self.relaxed,

@@ -828,8 +828,11 @@ class SearchService:
         )
 
 
-# Searches between two freezes of what the caches have kept.
-SETTLE_EVERY = 64
+# Searches between two freezes of what the caches have kept. The collection before a freeze walks
+# what the searches since the last one kept: at 100k realistic pages about 0.05 ms a search, so
+# every 64 searches one paused 2.5-3.7 ms (in the slowest 2 %), every 16 one pauses 0.5-1.0 ms,
+# the same time in all (measured with gc.callbacks over 300 first-time searches).
+SETTLE_EVERY = 16
 _searches = itertools.count(1)
 
 

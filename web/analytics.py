@@ -8,6 +8,7 @@ than the retention period are deleted.
 import atexit
 import json
 import logging
+import os
 import secrets
 import sqlite3
 import threading
@@ -57,14 +58,16 @@ class Analytics:
         self._pending: list[tuple] = []
         self._pending_lock = threading.Lock()
         self._flusher: threading.Thread | None = None
+        self._writer: sqlite3.Connection | None = None  # kept for the flushes: connecting is most of one's time
+        self._writer_identity: int | None = None
         self._writes = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as db:
             db.executescript(SCHEMA)
         atexit.register(self._flush_quietly)
 
-    def _connect(self):
-        db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+    def _connect(self, check_same_thread: bool = True):
+        db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=check_same_thread)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         return db
@@ -97,14 +100,35 @@ class Analytics:
             rows, self._pending = self._pending, []
         if not rows:
             return
-        with self._lock, closing(self._connect()) as db:
-            db.execute("BEGIN")
-            db.executemany("INSERT OR IGNORE INTO searches VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-            before = self._writes
-            self._writes += len(rows)
-            if before // PURGE_EVERY != self._writes // PURGE_EVERY or before == 0:
-                self._purge(db, rows[-1][1])
-            db.execute("COMMIT")
+        with self._lock:
+            db = self._writing()
+            try:
+                db.execute("BEGIN")
+                db.executemany("INSERT OR IGNORE INTO searches VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                before = self._writes
+                self._writes += len(rows)
+                if before // PURGE_EVERY != self._writes // PURGE_EVERY or before == 0:
+                    self._purge(db, rows[-1][1])
+                db.execute("COMMIT")
+            except BaseException:
+                self._writer = None  # the next flush starts on a new connection
+                db.close()
+                raise
+
+    def _writing(self) -> sqlite3.Connection:
+        """Return the connection the flushes write with (under ``self._lock``), made anew when the file
+        was replaced or removed since (a kept connection would write into the file no longer there)."""
+        try:
+            identity = os.stat(self.path).st_ino
+        except OSError:
+            identity = None
+        if self._writer is not None and identity != self._writer_identity:
+            self._writer.close()
+            self._writer = None
+        if self._writer is None:
+            self._writer = self._connect(check_same_thread=False)
+            self._writer_identity = os.stat(self.path).st_ino
+        return self._writer
 
     def click(self, sid: str, rank: int) -> str | None:
         """Record that result ``rank`` (1-based) of search ``sid`` was opened; return its URL (None if unknown)."""

@@ -108,3 +108,18 @@ def test_searches_reach_the_file_within_a_second_without_waiting_on_it(app, tmp_
             rows = db.execute("SELECT query FROM searches").fetchall()
         time.sleep(0.05)
     assert rows == [("вакцинация",)]
+
+
+def test_searches_go_to_the_file_at_the_path_after_it_was_replaced(tmp_path):
+    from web.analytics import Analytics
+
+    path = tmp_path / "a.sqlite3"
+    store = Analytics(path)
+    store.record_search("первый", "ru", 1, [])
+    store.flush()
+    path.rename(tmp_path / "old.sqlite3")  # an editor moves the file away; a fresh one takes its name
+    Analytics(path)
+    store.record_search("второй", "ru", 1, [])
+    store.flush()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT query FROM searches").fetchall() == [("второй",)]
