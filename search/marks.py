@@ -16,7 +16,7 @@ from collections import defaultdict
 
 from search.analysis import FAMILY_LANGUAGES, LANGUAGES
 from search.analysis.chains import layout_chain
-from search.analysis.crossscript import MIN_CONSONANTS
+from search.analysis.crossscript import MIN_CONSONANTS, START, key_start
 from search.analysis.filters import has_cyrillic, is_latin_word
 from search.analysis.tokenizer import PART
 from search.highlight import word_keys
@@ -115,13 +115,20 @@ def _split(chain, both: str, title: str, positions, in_title: set[str], in_body:
 
 def _cross(text: str, keys: set[str]) -> set[str]:
     """Return the words of ``text`` whose cross-script key is among ``keys``, analysing only the
-    words of the scripts those keys belong to ("L:" Latin, "C:" Cyrillic) and long enough to have one."""
+    words of the scripts those keys belong to ("L:" Latin, "C:" Cyrillic), long enough to have one
+    and whose own letters start as one of the keys does (:func:`key_start`: a Russian page holds
+    thousands of words, a Latin query word's key a few of them)."""
     latin, cyrillic = any(k.startswith("L:") for k in keys), any(k.startswith("C:") for k in keys)
+    starts = {k[2 : 2 + START] for k in keys}
     out = set()
     for word in set(PART.findall(text)):
         if len(word) < MIN_CONSONANTS:
             continue
-        script = (latin and is_latin_word(word)) or (cyrillic and has_cyrillic(word))
-        if script and word_keys(word, None, "cross") & keys:
+        if not ((latin and is_latin_word(word)) or (cyrillic and has_cyrillic(word))):
+            continue
+        start = key_start(word)
+        if start is not None and len(start) == START and start not in starts:
+            continue
+        if word_keys(word, None, "cross") & keys:
             out.add(word)
     return out

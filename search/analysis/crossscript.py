@@ -113,6 +113,27 @@ def cross_key(word: str) -> str | None:
     return f"{tag}:{key}" if len(key) >= MIN_CONSONANTS else None
 
 
+# How many consonants of a word's key its own letters tell (see key_start).
+START = 2
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
+
+
+def key_start(word: str) -> str | None:
+    """Return the first START consonants of the cross-script key of ``word`` as written, read from its
+    own letters without its stem (None when its letters mix scripts or hold more than letters).
+
+    A key's skeleton is its stem's, and a word's stem starts as the word does (lemmas and endings
+    change the end of a word), so a word whose own skeleton starts otherwise cannot have the key:
+    most words are ruled out before their lemma is looked up. Held on every word of the real archive.
+    """
+    low = word.lower()
+    if low.isascii():
+        return skeleton(low)[:START] if low.isalpha() else None
+    if _CYRILLIC_WORD.fullmatch(low):
+        return skeleton(low.translate(_CYRILLIC_TO_LATIN))[:START]
+    return None
+
+
 def other_script(key: str) -> str:
     """Return the key under which the other script's words with the same skeleton are indexed."""
     tag, _, rest = key.partition(":")
