@@ -39,8 +39,11 @@ from search.positions import decode_many, read_in_bulk
 SEGMENT_MB = 768
 # or sooner, when the whole process holds this much (the analysis memories grow with the
 # archive's vocabulary, and writing a segment needs room for its largest field sorted), as long
-# as its postings take at least a tenth of SEGMENT_MB. Two processes at this size keep a build
-# of a million pages within 4 GB.
+# as its postings take at least a tenth of SEGMENT_MB and as much as when the process's memory
+# last started a segment (the room they took then is there again: before that rule, a process
+# that had once reached this size wrote a segment of a tenth of SEGMENT_MB every two minutes,
+# 40 segments for a million pages). Two processes at this size keep a build of a million pages
+# within 4 GB.
 PROCESS_MB = 1400
 
 # The posting blocks: up to BLOCK_POSTINGS postings each (Whoosh writes 128), compressed with zlib at
@@ -232,6 +235,10 @@ class SegmentBuilder:
         self.segments: list = []
         self.writer = None
         self.added = 0
+        # The pool's size when the process's memory last started a segment: the room it took is the
+        # allocator's still (a process's resident memory does not fall back when a segment is
+        # written), free for the next pool up to that size.
+        self.reused = 0
 
     def add(self, document: dict) -> None:
         if self.writer is None:
@@ -242,9 +249,14 @@ class SegmentBuilder:
         add_document(self.writer, document)
         self.added += 1
         size = self.writer.pool.size
-        if size >= self.limit or (
-            self.added % _MEASURE_EVERY == 0 and size >= self.limit / 10 and _resident_bytes() >= self.process_limit
+        if size >= self.limit:
+            self.flush()
+        elif (
+            self.added % _MEASURE_EVERY == 0
+            and size >= max(self.limit / 10, self.reused)
+            and _resident_bytes() >= self.process_limit
         ):
+            self.reused = size
             self.flush()
 
     def flush(self) -> None:

@@ -246,6 +246,29 @@ def test_a_process_over_its_memory_budget_starts_a_new_segment_sooner(tmp_path, 
     assert got["postings"] == expected["postings"] and got["totals"] == expected["totals"]
 
 
+def test_after_its_memory_started_a_segment_a_process_fills_the_room_again_before_the_next(
+    tmp_path, corpus_docs, monkeypatch
+):
+    # A process's resident memory stays where it was once a segment is written (the allocator keeps
+    # the room): the next segments are as large as the one the memory started, not a tenth of a full one.
+    calls = iter(range(10**9))
+    monkeypatch.setattr(bulk, "_MEASURE_EVERY", 1)
+    monkeypatch.setattr(bulk, "_resident_bytes", lambda: 10 * 1024**3 if next(calls) >= 60 else 0)
+    monkeypatch.setattr(bulk, "PROCESS_MB", 8 * 1024)
+    pooled = []
+    real_flush = bulk.SegmentBuilder.flush
+
+    def flush(self):
+        pooled.append(self.writer.pool.size if self.writer else 0)
+        real_flush(self)
+
+    monkeypatch.setattr(bulk.SegmentBuilder, "flush", flush)
+    ix, outcome = _bulk_index(tmp_path, corpus_docs, segment_mb=4)  # a tenth: 0.4 MB of postings
+    assert len(outcome.segments) > 2 and ix.doc_count() == len(corpus_docs)
+    first, *others, _last = pooled
+    assert first > 0.6 * 1024**2 and all(size >= first for size in others), pooled
+
+
 def test_the_resident_memory_is_read():
     assert 10 * 1024**2 < bulk._resident_bytes() < 64 * 1024**3
 
