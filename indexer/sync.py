@@ -14,6 +14,7 @@ from indexer.documents import context_sha, to_document
 from indexer.errors import ContentError
 from indexer.headers import FolderHeaders
 from indexer.lock import writer_lock
+from indexer.merge import merge_small
 from indexer.pages import read_page
 from indexer.site import Site
 from indexer.walk import is_page_file, page_files
@@ -311,7 +312,7 @@ def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Repor
                     index_file(rel, force=True)
         report.unchanged = max(0, len(on_disk) - report.indexed - len(report.errors))
         if report.indexed or report.removed:
-            writer.commit()
+            writer.commit(mergetype=merge_small)
         else:
             writer.cancel()
     except BaseException:
