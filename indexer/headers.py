@@ -7,6 +7,7 @@ sub-pages: «Контакты Астана» is a page of «Филиалы», an
 its snippet), so a visitor who names the section finds its pages and the section itself.
 """
 
+import os
 from pathlib import Path
 
 from indexer.errors import ContentError
@@ -59,18 +60,21 @@ class FolderHeaders:
         return "\n".join(lines)
 
     def _sub_pages(self, folder: str) -> list[str]:
+        """Return the sub-page folders of ``folder`` in order, or any MAX_LISTED + 1 of them when it has more
+        (an archive's folder holds hundreds of thousands: they are neither all listed nor sorted)."""
         if folder not in self._children:
             directory = self.site.pages_dir / folder if folder else self.site.pages_dir
             found = []
             try:
-                for entry in sorted(directory.iterdir()):
-                    if entry.is_dir() and not entry.name.startswith((".", "_")):
-                        found.append(entry)
-                        if len(found) > MAX_LISTED:
-                            break
+                with os.scandir(directory) as entries:
+                    for entry in entries:
+                        if not entry.name.startswith((".", "_")) and entry.is_dir():
+                            found.append(entry.name)
+                            if len(found) > MAX_LISTED:
+                                break
             except OSError:
                 found = []
-            self._children[folder] = [(Path(folder) / d.name).as_posix() if folder else d.name for d in found]
+            self._children[folder] = [f"{folder}/{name}" if folder else name for name in sorted(found)]
         return self._children[folder]
 
     def _header(self, folder: str, lang: str) -> dict | None:
@@ -81,8 +85,9 @@ class FolderHeaders:
 
 
 def _read_header(directory: Path, lang: str) -> dict | None:
-    try:
-        files = sorted(directory.glob("*.md"))
+    try:  # (names, not paths: a news section's folder holds a folder per post)
+        with os.scandir(directory) as entries:
+            files = sorted(directory / e.name for e in entries if e.name.endswith(".md") and e.is_file())
     except OSError:
         return None
     candidates = [p for p in files if suffix_language(p.name) == lang] + [

@@ -13,10 +13,12 @@ image ``![alt](file.jpg)`` in the page's text is rendered with. The picture is t
 A name whose file is not there gives no picture (never a broken link).
 """
 
+import os
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif"})
+_SUFFIXES = tuple(IMAGE_SUFFIXES)
 HEADER_KEYS = ("header_image", "image", "hero_image")
 
 
@@ -39,12 +41,13 @@ def picture(header: dict, images: list[tuple[str, str]], folder: Path, pages_dir
         url = None if _is_url(src) else _media_url(src, folder, pages_dir)
         if url:
             return url, " ".join(alt.split())
-    try:
-        files = sorted(f.name for f in folder.iterdir() if f.suffix.lower() in IMAGE_SUFFIXES and f.is_file())
+    try:  # (names, not paths: a news section's folder holds a folder per post)
+        with os.scandir(folder) as entries:
+            first = min((e.name for e in entries if e.name.lower().endswith(_SUFFIXES) and e.is_file()), default=None)
     except OSError:
-        files = []
-    if files:
-        return _media_url(files[0], folder, pages_dir), ""
+        first = None
+    if first:
+        return _media_url(first, folder, pages_dir), ""
     return None, ""
 
 

@@ -417,9 +417,12 @@ def folder_of(path: str) -> str:
 def page_fields(reader, docnum: int) -> dict:
     """Return the fields of ``docnum``: its stored document with the values kept as columns."""
     fields = reader.stored_fields(docnum)
+    # The document's own segment's columns: a reader over all of them reads each segment's offsets.
+    leaves = _leaves(reader)
+    sub, offset = leaves[bisect.bisect_right([start for _, start in leaves], docnum) - 1]
     for name in COLUMN_FIELDS:
-        if reader.has_column(name):
-            fields[name] = reader.column_reader(name)[docnum]
+        if sub.has_column(name):
+            fields[name] = sub.column_reader(name)[docnum - offset]
     fields["folder"] = folder_of(fields["path"])
     return fields
 
