@@ -42,8 +42,7 @@ SEGMENT_MB = 768
 # as its postings take at least a tenth of SEGMENT_MB and as much as when the process's memory
 # last started a segment (the room they took then is there again: before that rule, a process
 # that had once reached this size wrote a segment of a tenth of SEGMENT_MB every two minutes,
-# 40 segments for a million pages). Two processes at this size keep a build of a million pages
-# within 4 GB.
+# 38 segments for a million pages; 18 since, the largest process then holding 1.84 GB).
 PROCESS_MB = 1400
 
 # The posting blocks: up to BLOCK_POSTINGS postings each (Whoosh writes 128), compressed with zlib at
