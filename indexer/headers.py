@@ -15,6 +15,7 @@ from indexer.frontmatter_yaml import split_page
 from indexer.language import suffix_language
 from indexer.pages import decode
 from indexer.site import Site
+from indexer.walk import files_in
 
 # A section listing more sub-pages than this is an archive (news), not a menu of named pages.
 MAX_LISTED = 12
@@ -85,11 +86,7 @@ class FolderHeaders:
 
 
 def _read_header(directory: Path, lang: str) -> dict | None:
-    try:  # (names, not paths: a news section's folder holds a folder per post)
-        with os.scandir(directory) as entries:
-            files = sorted(directory / e.name for e in entries if e.name.endswith(".md") and e.is_file())
-    except OSError:
-        return None
+    files = [directory / name for name in files_in(directory) if name.endswith(".md")]
     candidates = [p for p in files if suffix_language(p.name) == lang] + [
         p for p in files if suffix_language(p.name) is None
     ]

@@ -13,9 +13,10 @@ image ``![alt](file.jpg)`` in the page's text is rendered with. The picture is t
 A name whose file is not there gives no picture (never a broken link).
 """
 
-import os
 from pathlib import Path
 from urllib.parse import quote, unquote
+
+from indexer.walk import files_in
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif"})
 _SUFFIXES = tuple(IMAGE_SUFFIXES)
@@ -41,11 +42,7 @@ def picture(header: dict, images: list[tuple[str, str]], folder: Path, pages_dir
         url = None if _is_url(src) else _media_url(src, folder, pages_dir)
         if url:
             return url, " ".join(alt.split())
-    try:  # (names, not paths: a news section's folder holds a folder per post)
-        with os.scandir(folder) as entries:
-            first = min((e.name for e in entries if e.name.lower().endswith(_SUFFIXES) and e.is_file()), default=None)
-    except OSError:
-        first = None
+    first = next((name for name in files_in(folder) if name.lower().endswith(_SUFFIXES)), None)
     if first:
         return _media_url(first, folder, pages_dir), ""
     return None, ""

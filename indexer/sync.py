@@ -17,7 +17,7 @@ from indexer.lock import writer_lock
 from indexer.merge import merge_small
 from indexer.pages import read_page
 from indexer.site import Site
-from indexer.walk import is_page_file, page_files
+from indexer.walk import files_in, is_page_file, page_files
 from search import store, vectors
 from search.doctable import find_page, iter_pages
 from search.schema import SCHEMA_VERSION
@@ -299,10 +299,10 @@ def _update(site: Site, root: Path, progress, targets: set[str] | None) -> Repor
                         below[rel] = file
             section = pages / _folder(parent)
             if _folder(parent) and section.is_dir():
-                for file in sorted(section.glob("*.md")):
-                    rel = file.relative_to(pages).as_posix()
-                    if is_page_file(file.name) and rel not in pending:
-                        below[rel] = file
+                for name in files_in(section):
+                    rel = f"{_folder(parent)}/{name}"
+                    if is_page_file(name) and rel not in pending:
+                        below[rel] = section / name
         if below:
             with ix.searcher() as searcher:
                 for rel, file in below.items():

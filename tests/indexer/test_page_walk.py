@@ -1,10 +1,11 @@
 """Finding page files: editor leftovers and hidden folders ignored, nothing outside the pages folder read."""
 
 import os
+import time
 
 from grav_testkit import page_text
 
-from indexer.walk import page_files
+from indexer.walk import files_in, page_files
 
 PAGE = page_text("title: T", "Real page text.\n")
 
@@ -82,3 +83,50 @@ def test_file_link_inside_the_pages_folder_is_followed(grav):
     assert walked(grav) == ["01.post/item.en.md", "01.post/item.ru.md"]
     assert grav.reindex().errors == []
     assert grav.documents()["01.post/item.ru.md"]["lang"] == "ru"
+
+
+def _aged(folder, seconds: float = 60.0) -> None:
+    """Date the folder's last change ``seconds`` back (as a folder left alone that long)."""
+    then = time.time() - seconds
+    os.utime(folder, (then, then))
+
+
+def test_a_folder_lists_its_files_sorted_not_its_sub_folders(tmp_path):
+    (tmp_path / "b.md").write_text("x")
+    (tmp_path / "a.jpg").write_text("x")
+    (tmp_path / "01.post").mkdir()
+    assert files_in(tmp_path) == ("a.jpg", "b.md")
+    assert files_in(tmp_path / "missing") == ()
+
+
+def test_a_listed_folder_is_listed_again_when_a_file_comes_or_goes(tmp_path):
+    (tmp_path / "item.md").write_text("x")
+    _aged(tmp_path)
+    assert files_in(tmp_path) == ("item.md",)
+    (tmp_path / "photo.jpg").write_text("x")
+    assert files_in(tmp_path) == ("item.md", "photo.jpg")
+    _aged(tmp_path)
+    (tmp_path / "item.md").unlink()
+    assert files_in(tmp_path) == ("photo.jpg",)
+
+
+def test_an_unchanged_folder_is_not_read_again(tmp_path, monkeypatch):
+    (tmp_path / "item.md").write_text("x")
+    _aged(tmp_path)
+    files_in(tmp_path)
+    scans = []
+    real = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path: scans.append(path) or real(path))
+    assert files_in(tmp_path) == ("item.md",)
+    assert scans == []
+
+
+def test_a_folder_changed_within_the_clock_tick_is_read_again(tmp_path):
+    # A change may leave the folder's time as it was (the clock ticks every few milliseconds): a
+    # folder changed moments before it is listed is never kept, so the change is not missed.
+    (tmp_path / "item.md").write_text("x")
+    before = os.stat(tmp_path).st_mtime_ns
+    assert files_in(tmp_path) == ("item.md",)
+    (tmp_path / "photo.jpg").write_text("x")
+    os.utime(tmp_path, ns=(before, before))
+    assert files_in(tmp_path) == ("item.md", "photo.jpg")
