@@ -13,8 +13,10 @@ signals, graceful stop) and each of its workers serves with waitress (``waitress
 """
 
 import errno
+import functools
 import logging
 import os
+import re
 import socket
 import time
 
@@ -64,12 +66,49 @@ def waitress_options(config: dict, threads: int) -> dict:
 
 
 def _hold(server, socket_map: dict, connections: int) -> None:
-    """Make ``server`` hold ``connections`` client connections.
+    """Make ``server`` hold ``connections`` client connections, and read addresses typed in any script.
 
     Waitress counts every entry of its socket map against ``connection_limit``: its listening
     sockets and wake-up pipes too, not only the clients.
     """
     server.adj.connection_limit = connections + len(socket_map)
+    from waitress.server import BaseWSGIServer
+
+    for entry in socket_map.values():
+        if isinstance(entry, BaseWSGIServer):
+            entry.channel_class = _utf8_channel()
+
+
+# Bytes a request line may carry unescaped: ASCII. curl and some other clients send a
+# Cyrillic query as it was typed (``/api/search?q=кровь``, as UTF-8 bytes), which waitress
+# answers with a plain-text 400 "Bad URI"; escaped first, they reach the app as a browser's would.
+_UNESCAPED = re.compile(rb"[\x80-\xff]")
+
+
+def escape_request_line(header_plus: bytes) -> bytes:
+    """Return a request's head with the bytes beyond ASCII of its first line percent-escaped."""
+    end = header_plus.find(b"\r\n")
+    first = header_plus if end < 0 else header_plus[:end]
+    if not _UNESCAPED.search(first):
+        return header_plus
+    escaped = _UNESCAPED.sub(lambda m: b"%%%02X" % m[0][0], first)
+    return escaped if end < 0 else escaped + header_plus[end:]
+
+
+@functools.cache
+def _utf8_channel():
+    """Return waitress's connection class reading request lines through :func:`escape_request_line`."""
+    from waitress.channel import HTTPChannel
+    from waitress.parser import HTTPRequestParser
+
+    class Parser(HTTPRequestParser):
+        def parse_header(self, header_plus):
+            return super().parse_header(escape_request_line(header_plus))
+
+    class Channel(HTTPChannel):
+        parser_class = Parser
+
+    return Channel
 
 
 def raise_open_file_limit(connections: int) -> None:

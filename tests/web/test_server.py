@@ -1,4 +1,5 @@
-"""Slow clients do not stall `poisk serve`, and a port already taken ends it with one clear line.
+"""The production server: slow clients do not stall `poisk serve`, a port already taken ends it with
+one clear line, and a query sent unescaped (as curl sends Cyrillic) is searched as typed.
 
 A "slowloris" opens many connections and sends its request headers a byte at a time, so that each
 connection stays open and never finishes a request. Both ways of serving must go on answering
@@ -6,6 +7,7 @@ everyone else at once: waitress in one process, and gunicorn processes with `--w
 """
 
 import http.client
+import json
 import os
 import shutil
 import socket
@@ -159,3 +161,34 @@ def test_a_port_already_taken_is_one_clear_line(site_and_index, args):
     assert len(lines) == 1, run.stderr
     assert f"port {port} on 127.0.0.1 is already in use" in lines[0], run.stderr
     assert "--port" in lines[0] and "POISK_PORT" in lines[0]
+
+
+def raw_request(port: int, target: bytes) -> tuple[int, str, bytes]:
+    """Send ``target`` as a request line's bytes, as typed (curl sends a Cyrillic query unescaped)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    content_type = next(
+        (line.split(":", 1)[1].strip() for line in lines if line.lower().startswith("content-type:")), ""
+    )
+    return int(lines[0].split()[1]), content_type, body
+
+
+@pytest.mark.parametrize("args", MODES)
+def test_a_query_typed_unescaped_is_searched_as_typed(site_and_index, args):
+    site, index = site_and_index
+    with LiveServer(site, index, *args) as server:
+        server.wait_ready()
+        status, kind, body = raw_request(server.port, "/api/search?q=клиника".encode())
+        assert (status, kind) == (200, "application/json"), body[:300]
+        answer = json.loads(body)
+        assert answer["query"] == "клиника" and answer["total"] == server.total("клиника") > 0
+        # Bytes that are not UTF-8 get an answer of the service's own, never waitress's "Bad URI".
+        status, kind, body = raw_request(server.port, b"/api/search?q=\xff\xfe")
+        assert kind == "application/json" and status in (200, 400), body[:300]
+        status, kind, _ = raw_request(server.port, "/поиск".encode())
+        assert status == 404 and kind.startswith("text/html")
