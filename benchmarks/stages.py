@@ -32,7 +32,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
     ("matching", ("search.service:matching", "search.relax:relax", "service:_named")),
-    ("ranking", ("search.ranking:order",)),
+    ("ranking", ("search.ranking:order", "search.ranking:scores", "search.ranking:best_first")),
     ("meaning", ("service:_near",)),
     # marked_words (when search.service has it) finds the words a hit's title and snippet mark
     ("snippets & titles", ("search.service:snippet", "search.service:marked_title", "search.service:marked_words")),

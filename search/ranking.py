@@ -25,11 +25,28 @@ def order(query: wq.Query, searcher, cand: np.ndarray, budget: Budget | None = N
     query matches; a candidate it does not match scores 0. ``budget`` (the one matching used) gives
     what positional parts matched and the time left: once it is spent, parts not yet scored add 0.
     """
+    return best_first(cand, scores(query, searcher, cand, budget), len(cand))
+
+
+def scores(query: wq.Query, searcher, cand: np.ndarray, budget: Budget | None = None) -> np.ndarray:
+    """Return each candidate's score for ``query`` (as :func:`order` gives them, in the candidates' order)."""
     if not len(cand):
-        return cand, np.zeros(0)
-    scores, _ = _evaluate(query, searcher, cand, budget or Budget())
-    best = np.lexsort((cand, -scores))  # score descending, then docnum ascending
-    return cand[best], scores[best]
+        return np.zeros(0)
+    return _evaluate(query, searcher, cand, budget or Budget())[0]
+
+
+def best_first(docs: np.ndarray, scores: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the first ``count`` or more of ``docs`` by score (descending, then by document number),
+    in that order, and their scores: exactly the start of the whole order, every document tied with
+    the last one kept. Only those are sorted: a common word matches a fifth of a large archive, and
+    a page of results needs a few dozen of them.
+    """
+    if count < len(docs):
+        edge = -np.partition(-scores, count - 1)[count - 1]  # the count-th best score
+        keep = np.flatnonzero(scores >= edge)
+        docs, scores = docs[keep], scores[keep]
+    best = np.lexsort((docs, -scores))  # score descending, then docnum ascending
+    return docs[best], scores[best]
 
 
 def rank(

@@ -45,11 +45,6 @@ class Recency:
         return np.where(dated, fade, fade[dated].mean() if dated.any() else 1.0)
 
 
-def reorder(
-    docs: np.ndarray, scores: np.ndarray, factors: np.ndarray, bonus: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``docs`` and their scores reordered once each relevance (the score less its language
-    ``bonus``) is multiplied by its factor: best first, ties to the lower document number."""
-    scores = (scores - bonus) * factors + bonus
-    best = np.lexsort((docs, -scores))
-    return docs[best], scores[best]
+def faded(scores: np.ndarray, factors: np.ndarray, bonus: np.ndarray) -> np.ndarray:
+    """Return the scores once each relevance (the score less its language ``bonus``) is multiplied by its factor."""
+    return (scores - bonus) * factors + bonus

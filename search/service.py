@@ -559,17 +559,9 @@ class SearchService:
                 ranked = list(zip(docs[best].tolist(), scores[best].tolist()))
             taken = {int(columns.same_text[d]) for d, _ in ranked}
             if len(hits) and len(ranked) < wanted:
-                docs, scores = ranking.order(ranked_query, searcher, hits, budget)
-                docs, scores = self._recent(columns, docs, scores, req, trace)
-                best = columns.distinct(docs)
-                docs, scores = docs[best], scores[best]
-                # (Only as many as wanted are looked at: a common word ranks thousands of pages.)
-                fresh = (
-                    (d, sc)
-                    for d, sc, story in zip(docs.tolist(), scores.tolist(), columns.same_text[docs].tolist())
-                    if d not in named_set and story not in taken
-                )
-                ranked += list(itertools.islice(fresh, wanted - len(ranked)))
+                scores = ranking.scores(ranked_query, searcher, hits, budget)
+                scores = self._recent(columns, hits, scores, req, trace)
+                ranked += self._best(columns, hits, scores, wanted - len(ranked), named_set, taken)
             if len(ranked) < wanted and (len(soft) or near):
                 softly: list[tuple[int, float]] = []
                 if len(soft):
@@ -707,9 +699,9 @@ class SearchService:
         return named
 
     def _recent(self, columns: DocTable, docs: np.ndarray, scores: np.ndarray, req: SearchRequest, trace=None):
-        """Return ``docs`` and scores reordered with relevance fading with the posts' age (see search.recency)."""
+        """Return the scores of ``docs`` with relevance fading with the posts' age (see search.recency)."""
         if self.recency.off or not len(docs):
-            return docs, scores
+            return scores
         factors = self.recency.factors(columns.dates[docs], columns.dated[docs], self.clock())
         bonus = np.zeros(len(docs))
         if req.prefer_lang and not req.lang:  # what _boosted adds for the language is not relevance
@@ -718,7 +710,25 @@ class SearchService:
             bonus = np.where(columns.lang_is(docs, req.lang), OWN_LANG_FIRST_BOOST, 0.0)
         if trace is not None:  # each page's share of relevance kept, and its language bonus
             trace["recency"] = dict(zip(docs.tolist(), zip(factors.tolist(), bonus.tolist())))
-        return recency.reorder(docs, scores, factors, bonus)
+        return recency.faded(scores, factors, bonus)
+
+    @staticmethod
+    def _best(columns: DocTable, docs, scores, count: int, named: set[int], taken: set[int]) -> list[tuple[int, float]]:
+        """Return the ``count`` best of ``docs`` by score, one of each set of copies, leaving out the
+        ``named`` pages and the texts ``taken`` already: only as many sorted as that needs."""
+        looked = 4 * count + 64
+        while True:
+            top, top_scores = ranking.best_first(docs, scores, looked)
+            first = columns.distinct(top)  # (within the best: the same as within them all)
+            top, top_scores = top[first], top_scores[first]
+            fresh = [
+                (d, sc)
+                for d, sc, story in zip(top.tolist(), top_scores.tolist(), columns.same_text[top].tolist())
+                if d not in named and story not in taken
+            ][:count]
+            if len(fresh) == count or looked >= len(docs):
+                return fresh
+            looked *= 4
 
     def _facets(self, columns: DocTable, shown: np.ndarray, req: SearchRequest, text_query, searcher, budget) -> dict:
         """Return the facet counts of ``shown``; a taxonomy the request filters by is counted as if it did not

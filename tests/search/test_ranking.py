@@ -7,7 +7,7 @@ from whoosh import query as wq
 from search import postings, synonyms
 from search import query as visitor_query
 from search.matching import matching, phrase_documents
-from search.ranking import rank
+from search.ranking import best_first, rank
 from search.service import SearchService
 
 QUERIES = [
@@ -116,3 +116,57 @@ def test_ranking_on_arrays_gives_whooshs_scores_and_order(searcher, text, prefer
     theirs = [(hit.docnum, hit.score) for hit in s.search(q, filter=found, limit=None)]
     assert [d for d, _ in ours] == [d for d, _ in theirs]
     assert [score for _, score in ours] == pytest.approx([score for _, score in theirs], rel=1e-9)
+
+
+def _whole_order(docs, scores):
+    best = np.lexsort((docs, -scores))
+    return docs[best], scores[best]
+
+
+@pytest.mark.parametrize("count", [1, 10, 37, 500, 5000])
+def test_the_best_few_are_the_start_of_the_whole_order_ties_included(count):
+    rng = np.random.default_rng(count)
+    docs = np.arange(2000, dtype=np.int64)
+    scores = np.round(rng.random(2000) * 20) / 2  # many ties
+    top, top_scores = best_first(docs, scores, count)
+    whole, whole_scores = _whole_order(docs, scores)
+    assert len(top) >= min(count, len(docs))
+    assert top.tolist() == whole[: len(top)].tolist()
+    assert top_scores.tolist() == whole_scores[: len(top)].tolist()
+    if len(top) < len(docs):  # what was left out scores below the last one kept
+        assert whole_scores[len(top)] < top_scores[-1]
+
+
+class _Copies:
+    """The copies part of a DocTable: each document's text code."""
+
+    def __init__(self, same_text):
+        self.same_text = np.array(same_text, dtype=np.int64)
+
+    def distinct(self, docnums):
+        _, first = np.unique(self.same_text[docnums], return_index=True)
+        return np.sort(first)
+
+
+def _best_by_sorting_all(columns, docs, scores, count, named, taken):
+    docs, scores = _whole_order(docs, scores)
+    first = columns.distinct(docs)
+    docs, scores = docs[first], scores[first]
+    return [
+        (d, s)
+        for d, s in zip(docs.tolist(), scores.tolist())
+        if d not in named and int(columns.same_text[d]) not in taken
+    ][:count]
+
+
+def test_a_page_of_hits_skips_copies_named_pages_and_texts_shown_however_many_lead():
+    # The 400 best hits are copies of one text: a page of results needs hits from far below them.
+    n = 3000
+    same_text = [0 if d < 400 else d for d in range(n)]
+    scores = np.array([100.0 - d / 10 if d < 400 else 50.0 - d / 1000 for d in range(n)])
+    columns = _Copies(same_text)
+    docs = np.arange(n, dtype=np.int64)
+    for count, named, taken in [(10, set(), set()), (10, {401, 402}, {403}), (30, set(), {0}), (5000, set(), set())]:
+        got = SearchService._best(columns, docs, scores, count, named, taken)
+        assert got == _best_by_sorting_all(columns, docs, scores, count, named, taken)
+    assert [d for d, _ in SearchService._best(columns, docs, scores, 3, set(), set())] == [0, 400, 401]
