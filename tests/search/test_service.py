@@ -1,10 +1,14 @@
 """What the search service answers: totals over every hit, language limits, cached answers, spellings."""
 
 import pytest
+from whoosh.writing import NO_MERGE
 
+from indexer.documents import to_document
 from search import query as visitor_query
+from search import store
 from search.highlight import snippet
-from search.service import SearchRequest
+from search.service import SearchRequest, SearchService
+from tests.search.conftest import page as make_page
 
 FILLER = "Пациентам рассказали о режиме работы отделения и приёме анализов. "
 
@@ -163,3 +167,30 @@ def test_a_thread_never_answers_from_an_older_index_than_another_thread_saw(tiny
     assert seen == [1]
     # ... and so must every other thread from then on (here, this thread with its older searcher).
     assert service.search(SearchRequest(q="прививка")).total == 1
+
+
+SWAPPED = [
+    ("01.donors/item.ru.md", "ru", "Каждый донор крови спасает жизни"),
+    ("02.center/item.ru.md", "ru", "Центр гематологии принимает пациентов"),
+]
+
+
+def test_a_word_with_two_letters_swapped_is_corrected_in_one_segment(tiny_index):
+    service = tiny_index(SWAPPED)
+    page = service.search(SearchRequest(q="доонр"))  # «донор», its third and fourth letters swapped
+    assert page.corrected == "донор"
+    assert [h.path for h in page.results] == ["01.donors/item.ru.md"]
+
+
+def test_a_misspelt_word_is_corrected_alike_over_several_segments(tiny_index):
+    index_dir = tiny_index(SWAPPED).index_dir
+    writer = store.open_index(index_dir, readonly=False).writer()
+    writer.add_document(**to_document(make_page("03.school/item.ru.md", "ru", "Школа пациентов")))
+    writer.commit(mergetype=NO_MERGE)
+    store.write_manifest(store.current(index_dir))
+    service = SearchService(index_dir)
+    assert len(service._searcher()[0].reader().leaf_readers()) == 2
+    assert service.search(SearchRequest(q="доонр")).corrected == "донор"
+    assert service.search(SearchRequest(q="гемaтологии")).corrected is None  # a Latin «a» inside: not a typo
+    found = service.search(SearchRequest(q="шклоа"))
+    assert found.corrected == "школа" and [h.path for h in found.results] == ["03.school/item.ru.md"]
