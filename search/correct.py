@@ -14,6 +14,7 @@ from search import transliteration
 from search.analysis import FAMILY_LANGUAGES, LANGUAGES, analyze, analyze_positions, layout
 from search.analysis.filters import has_cyrillic, is_latin_word
 from search.analysis.kazakh import has_kazakh_letters
+from search.lexicon import prefix_terms
 from search.query import Clause, ParsedQuery, unparse
 from search.schema import CODE_FIELD, SPELL_FIELD, body_field, family_field, title_field
 
@@ -109,15 +110,17 @@ class Vocabulary:
         """Return the indexed spellings that start with ``word``'s letter and are at most ``maxdist`` edits
         from it (letters inserted, dropped, changed or two neighbours swapped).
 
-        Each segment's words with that first letter, measured in C (rapidfuzz): Whoosh's reader over
-        several segments merges their word lists and measures each word in Python (0.2 s a misspelt
-        word at a million pages); over one segment it misses swapped letters.
+        Each segment's words with that first letter (read in bulk: search.lexicon), measured in C
+        (rapidfuzz): Whoosh's reader over several segments merges their word lists and measures each
+        word in Python (1.2 s a misspelt word at a million pages); over one segment it misses swapped
+        letters.
         """
         field = self.reader.schema[SPELL_FIELD]
         leaves = self.reader.leaf_readers() if hasattr(self.reader, "leaf_readers") else [(self.reader, 0)]
         terms: set[bytes] = set()
+        first = field.to_bytes(word[:1])
         for leaf, _ in leaves:
-            terms.update(leaf.expand_prefix(SPELL_FIELD, word[:1]))
+            terms.update(prefix_terms(leaf, SPELL_FIELD, first))
         choices = [field.from_bytes(t) for t in terms]
         found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=maxdist, limit=None)
         return {choice for choice, _, _ in found}
