@@ -33,10 +33,15 @@ class Correction:
 
 
 class Vocabulary:
-    """The words and keys of one index reader."""
+    """The words and keys of one index reader.
 
-    def __init__(self, reader):
+    ``memory`` (``get``/``put``, shared between searches) keeps what :meth:`knows` found, under
+    ``version``, which must change whenever the reader's words may have (a commit, a switch).
+    """
+
+    def __init__(self, reader, memory=None, version=None):
         self.reader = reader
+        self.memory, self.version = memory, version
 
     def _has(self, field: str, key: str) -> bool:
         try:
@@ -51,6 +56,16 @@ class Vocabulary:
 
     def knows(self, text: str) -> bool:
         """Return whether ``text`` (a word) matches anything at any level."""
+        if self.memory is None:
+            return self._knows(text)
+        key = (self.version, text)
+        found = self.memory.get(key)
+        if found is None:
+            found = self._knows(text)
+            self.memory.put(key, found)
+        return found
+
+    def _knows(self, text: str) -> bool:
         if self.surface(text):
             return True
 

@@ -194,3 +194,34 @@ def test_a_misspelt_word_is_corrected_alike_over_several_segments(tiny_index):
     assert service.search(SearchRequest(q="гемaтологии")).corrected is None  # a Latin «a» inside: not a typo
     found = service.search(SearchRequest(q="шклоа"))
     assert found.corrected == "школа" and [h.path for h in found.results] == ["03.school/item.ru.md"]
+
+
+def _publish(path, docs) -> None:
+    """Build a new generation of the index at ``path`` from ``docs`` and serve it (a full rebuild)."""
+    gen = store.new_generation(path)
+    ix = store.create_index(gen)
+    with ix.writer() as w:
+        for doc_path, lang, text in docs:
+            w.add_document(**to_document(make_page(doc_path, lang, text)))
+    store.write_meta(gen, {"timezone": "UTC"})
+    store.write_manifest(gen)
+    store.publish(path, gen)
+
+
+def test_a_word_the_index_comes_to_know_is_no_longer_corrected(tiny_index):
+    index_dir = tiny_index(SWAPPED).index_dir
+    service = SearchService(index_dir, refresh_interval=0)
+    assert service.search(SearchRequest(q="доонр")).corrected == "донор"  # not a word of this index
+    # A rebuild (its Whoosh generation numbered as the last one's) holds the word: it is searched as typed.
+    _publish(index_dir, [*SWAPPED, ("04.odd/item.ru.md", "ru", "Слово доонр встречается")])
+    found = service.search(SearchRequest(q="доонр"))
+    assert found.corrected is None and [h.path for h in found.results] == ["04.odd/item.ru.md"]
+    # So does a commit that adds it.
+    _publish(index_dir, SWAPPED)
+    assert service.search(SearchRequest(q="доонр")).corrected == "донор"
+    writer = store.open_index(index_dir, readonly=False).writer()
+    writer.add_document(**to_document(make_page("05.save/item.ru.md", "ru", "Снова доонр")))
+    writer.commit(mergetype=NO_MERGE)
+    store.write_manifest(store.current(index_dir))
+    found = service.search(SearchRequest(q="доонр"))
+    assert found.corrected is None and [h.path for h in found.results] == ["05.save/item.ru.md"]
