@@ -5,6 +5,7 @@ from flask import Blueprint, jsonify
 from search.query import MAX_QUERY_CHARS
 from search.service import MAX_PAGE, MAX_PER_PAGE
 from web.feeds import ENTRIES
+from web.security import MAX_QUERY_STRING
 
 bp = Blueprint("openapi", __name__)
 
@@ -495,6 +496,11 @@ def document() -> dict:
     doc["components"]["securitySchemes"] = {
         "bearer": {"type": "http", "scheme": "bearer", "description": "An admin token (POISK_ADMIN_TOKEN(S))."}
     }
+    # Every request's query string is capped before it reaches its endpoint (web.security).
+    too_long = _error(f"The query string is longer than {MAX_QUERY_STRING} bytes.")
+    for operations in doc["paths"].values():
+        for operation in operations.values():
+            operation["responses"].setdefault("413", too_long)
     return doc
 
 

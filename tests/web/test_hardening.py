@@ -102,6 +102,21 @@ def test_long_tokens_and_queries_are_refused_before_parsing(live, size):
     assert elapsed < 0.05, elapsed
 
 
+def test_a_query_string_past_its_cap_is_refused_and_documented_everywhere(content_index):
+    token = "hardening-admin-token"
+    app = create_app({"INDEX": str(content_index), "TESTING": True, "RATE_LIMIT": "", "ADMIN_TOKEN": token})
+    client = app.test_client()
+    long = "x" * 3000
+    for path in ("/api/search", "/api/suggest", "/admin/explain", "/healthz"):
+        r = client.get(f"{path}?q={long}", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 413, (path, r.status_code)
+        assert r.get_json()["error"].startswith("the query string is longer than"), path
+    # Every operation of the OpenAPI description says it may answer so (the cap runs before any endpoint).
+    doc = client.get("/api/openapi.json").get_json()
+    undocumented = [(p, m) for p, ops in doc["paths"].items() for m, op in ops.items() if "413" not in op["responses"]]
+    assert undocumented == []
+
+
 def test_a_query_over_256_characters_is_refused(visible):
     r = visible.get("/api/search", query_string={"q": "a" * 300})
     assert r.status_code == 400 and "too long" in r.get_json()["error"]
