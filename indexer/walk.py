@@ -10,7 +10,7 @@ from pathlib import Path
 # The file names of the folders listed last (see files_in), each with its folder's modification time.
 FOLDERS_KEPT = 256
 STABLE_NS = 2_000_000_000
-_listed: OrderedDict[str, tuple[int, tuple[str, ...]]] = OrderedDict()
+_listed: OrderedDict[str, tuple[tuple, tuple[str, ...]]] = OrderedDict()
 _listed_lock = threading.Lock()
 
 
@@ -60,9 +60,10 @@ def files_in(folder: Path) -> tuple[str, ...]:
     """
     key = os.fspath(folder)
     try:
-        mtime = os.stat(key).st_mtime_ns
+        st = os.stat(key)
     except OSError:
         return ()
+    mtime = (st.st_dev, st.st_ino, st.st_mtime_ns)  # (a folder swapped in keeps no list of the old one)
     with _listed_lock:
         found = _listed.get(key)
         if found is not None and found[0] == mtime:
@@ -73,7 +74,7 @@ def files_in(folder: Path) -> tuple[str, ...]:
             names = tuple(sorted(e.name for e in entries if _is_file(e)))
     except OSError:
         return ()
-    if time.time_ns() - mtime < STABLE_NS:
+    if time.time_ns() - st.st_mtime_ns < STABLE_NS:
         return names
     with _listed_lock:
         _listed[key] = (mtime, names)

@@ -130,3 +130,20 @@ def test_a_folder_changed_within_the_clock_tick_is_read_again(tmp_path):
     (tmp_path / "photo.jpg").write_text("x")
     os.utime(tmp_path, ns=(before, before))
     assert files_in(tmp_path) == ("item.md", "photo.jpg")
+
+
+def test_a_folder_swapped_in_with_the_same_time_is_listed_anew(tmp_path):
+    # A deploy that renames a new copy of a folder into place may keep the old one's time.
+    folder, fresh = tmp_path / "section", tmp_path / "fresh"
+    folder.mkdir()
+    fresh.mkdir()
+    (folder / "old.md").write_text("x")
+    (fresh / "new.md").write_text("x")
+    _aged(folder)
+    then = os.stat(folder).st_mtime_ns
+    os.utime(fresh, ns=(then, then))
+    assert files_in(folder) == ("old.md",)
+    folder.rename(tmp_path / "aside")
+    fresh.rename(folder)
+    assert os.stat(folder).st_mtime_ns == then
+    assert files_in(folder) == ("new.md",)
